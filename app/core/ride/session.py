@@ -1,0 +1,291 @@
+"""The ride session: a pure state machine advanced by a 1 Hz tick.
+
+The session never reads a clock or touches a device. The ticker (runtime) calls `tick()`
+once per second with the freshest trainer reading; the session answers with the sample for
+that second and, at most once per tick, a command for the trainer.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.core.ports import ControlCommand, TrainerMode, TrainerReading
+from app.core.ride.erg import ErgPolicy, ErgSettings
+from app.core.ride.samples import RideSummary, Sample, summarize
+from app.core.workouts.model import Step, StepKind, Workout
+from app.core.workouts.timeline import Timeline, step_target_w
+
+INTENSITY_MIN_PCT = 50
+INTENSITY_MAX_PCT = 150
+SKIP_BACK_RESTART_S = 5  # within this many seconds of an interval's start, "back" goes further back
+
+
+class RideState(StrEnum):
+    READY = "ready"
+    RIDING = "riding"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    DISCARDED = "discarded"
+
+
+class RideStateError(RuntimeError):
+    """An action that the session's current state does not allow."""
+
+
+@dataclass(slots=True)
+class _Slot:
+    """An interval as ridden: its step plus any seconds the rider added."""
+
+    step: Step
+    start_s: float
+    extra_s: float = 0.0
+
+    @property
+    def duration_s(self) -> float:
+        return self.step.duration_s + self.extra_s
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    sample: Sample
+    command: ControlCommand | None
+
+
+class RideSession:
+    def __init__(
+        self,
+        workout: Workout,
+        *,
+        ftp_w: float,
+        erg: ErgSettings | None = None,
+        intensity_pct: int = 100,
+    ) -> None:
+        self.workout = workout
+        self.ftp_w = ftp_w
+        self.erg = ErgPolicy(erg or ErgSettings())
+        self.state = RideState.READY
+        self.intensity_pct = _clamp_intensity(intensity_pct)
+        self.position_s = 0.0
+        self.elapsed_s = 0
+        self.distance_m = 0.0
+        self.samples: list[Sample] = []
+        self._slots = [_Slot(iv.step, iv.start_s) for iv in Timeline(workout).intervals]
+        self._starts = [slot.start_s for slot in self._slots]
+        self._mode: TrainerMode | None = None
+        self._resistance_pct: float | None = None
+
+    # -- state -------------------------------------------------------------------------
+    def start(self) -> None:
+        self._require(RideState.READY)
+        self.state = RideState.RIDING
+        self.erg.ramp_in()
+
+    def pause(self) -> None:
+        self._require(RideState.RIDING)
+        self.state = RideState.PAUSED
+
+    def resume(self) -> None:
+        self._require(RideState.PAUSED)
+        self.state = RideState.RIDING
+        self.erg.ramp_in()
+        self._mode = None
+
+    def finish(self) -> RideSummary:
+        self._require(RideState.RIDING, RideState.PAUSED, RideState.READY)
+        self.state = RideState.FINISHED
+        return self.summary()
+
+    def discard(self) -> None:
+        self._require(RideState.READY, RideState.RIDING, RideState.PAUSED)
+        self.state = RideState.DISCARDED
+
+    def restore_control(self) -> None:
+        """The trainer came back (reconnect): resend mode and target, with a ramp-in."""
+        self._mode = None
+        self.erg.ramp_in()
+
+    @property
+    def active(self) -> bool:
+        return self.state in (RideState.RIDING, RideState.PAUSED)
+
+    def summary(self) -> RideSummary:
+        return summarize(self.samples, self.ftp_w)
+
+    # -- rider controls ------------------------------------------------------------------
+    def set_intensity(self, pct: int) -> None:
+        self.intensity_pct = _clamp_intensity(pct)
+
+    def nudge_intensity(self, delta_pct: int) -> None:
+        self.set_intensity(self.intensity_pct + delta_pct)
+
+    def skip_forward(self) -> None:
+        slot = self._slot_index()
+        if slot is not None:
+            self.position_s = self._slots[slot].end_s
+            self.erg.ramp_in()
+
+    def skip_back(self) -> None:
+        index = self._slot_index()
+        if index is None:
+            index = len(self._slots)
+        current_start = self._slots[index].start_s if index < len(self._slots) else None
+        if current_start is not None and self.position_s - current_start > SKIP_BACK_RESTART_S:
+            self.position_s = current_start
+        elif index > 0:
+            self.position_s = self._slots[index - 1].start_s
+        self.erg.ramp_in()
+
+    def extend_interval(self, seconds: float = 60) -> None:
+        """Add time to the current interval; a ramp holds its end target for the extra."""
+        index = self._slot_index()
+        if index is None or seconds <= 0:
+            return
+        self._slots[index].extra_s += seconds
+        for later in self._slots[index + 1 :]:
+            later.start_s += seconds
+        self._starts = [slot.start_s for slot in self._slots]
+
+    # -- timeline as ridden ------------------------------------------------------------
+    @property
+    def duration_s(self) -> float:
+        return self._slots[-1].end_s if self._slots else 0.0
+
+    @property
+    def interval_index(self) -> int | None:
+        return self._slot_index()
+
+    def interval_time_left_s(self) -> float | None:
+        index = self._slot_index()
+        return None if index is None else self._slots[index].end_s - self.position_s
+
+    def target_at(self, position_s: float) -> float | None:
+        """Target watts at a workout position, with intensity; None for free ride."""
+        index = self._slot_index(position_s)
+        if index is None:
+            return None
+        slot = self._slots[index]
+        offset = min(position_s - slot.start_s, slot.step.duration_s)
+        return step_target_w(slot.step, offset, self.ftp_w, self.intensity_pct / 100)
+
+    def profile(self) -> list[tuple[float, float, float | None]]:
+        """(start_s, end_s, target_w at start) per interval; ramps are split per
+        10 s so a chart can draw them."""
+        out: list[tuple[float, float, float | None]] = []
+        for slot in self._slots:
+            t = slot.start_s
+            while t < slot.end_s:
+                end = min(t + (10 if slot.step.kind is StepKind.RAMP else slot.duration_s), slot.end_s)
+                out.append((t, end, self.target_at(t)))
+                t = end
+        return out
+
+    def _slot_index(self, position_s: float | None = None) -> int | None:
+        pos = self.position_s if position_s is None else position_s
+        if not self._slots or pos < 0 or pos >= self._slots[-1].end_s:
+            return None
+        return bisect_right(self._starts, pos) - 1
+
+    # -- the tick --------------------------------------------------------------------------
+    def tick(self, reading: TrainerReading | None) -> Tick:
+        """Record this second and decide the trainer command. Call once per second."""
+        self._require(RideState.RIDING, RideState.PAUSED)
+        paused = self.state is RideState.PAUSED
+        command = self._command(reading, paused)
+        sample = self._record(reading, paused)
+        if not paused:
+            self.position_s += 1
+            if self.position_s >= self.duration_s:
+                self.state = RideState.FINISHED
+        return Tick(sample, command)
+
+    def _record(self, reading: TrainerReading | None, paused: bool) -> Sample:
+        speed = reading.speed_mps if reading else None
+        if speed and not paused:
+            self.distance_m += speed
+        target = None if paused else self.target_at(self.position_s)
+        sample = Sample(
+            elapsed_s=self.elapsed_s,
+            workout_s=self.position_s,
+            power_w=reading.power_w if reading else None,
+            cadence_rpm=reading.cadence_rpm if reading else None,
+            hr_bpm=reading.hr_bpm if reading else None,
+            speed_mps=speed,
+            distance_m=self.distance_m,
+            target_w=None if target is None else round(target),
+            mode=self._mode or TrainerMode.ERG,
+            interval_index=self._slot_index(),
+            paused=paused,
+            no_data=reading is None,
+        )
+        self.samples.append(sample)
+        self.elapsed_s += 1
+        return sample
+
+    def _command(self, reading: TrainerReading | None, paused: bool) -> ControlCommand | None:
+        settings = self.erg.settings
+        if paused:
+            return self._resistance(settings.paused_resistance_pct)
+        wanted = self.target_at(self.position_s + settings.lead_s)
+        if wanted is None:
+            wanted = self.target_at(self.position_s)
+        if wanted is None:
+            return self._resistance(settings.free_ride_resistance_pct)
+        if self._mode is not TrainerMode.ERG:
+            self._mode = TrainerMode.ERG
+            self.erg.reset()
+        target = self.erg.next_target(wanted, reading.power_w if reading else None)
+        return None if target is None else ControlCommand(TrainerMode.ERG, target_w=target)
+
+    def _resistance(self, level_pct: float) -> ControlCommand | None:
+        if self._mode is TrainerMode.RESISTANCE and self._resistance_pct == level_pct:
+            return None
+        self._mode = TrainerMode.RESISTANCE
+        self._resistance_pct = level_pct
+        self.erg.ramp_in()
+        return ControlCommand(TrainerMode.RESISTANCE, resistance_pct=level_pct)
+
+    def _require(self, *states: RideState) -> None:
+        if self.state not in states:
+            raise RideStateError(f"not allowed while {self.state.value}")
+
+
+def _clamp_intensity(pct: int) -> int:
+    return min(max(int(pct), INTENSITY_MIN_PCT), INTENSITY_MAX_PCT)
+
+
+@dataclass(frozen=True, slots=True)
+class RideStatus:
+    """A read-only snapshot for screens: safe to hand to another thread."""
+
+    state: RideState
+    elapsed_s: int
+    position_s: float
+    duration_s: float
+    intensity_pct: int
+    interval_index: int | None
+    interval_left_s: float | None
+    target_w: int | None
+    next_target_w: int | None
+
+
+def status_of(session: RideSession) -> RideStatus:
+    target = session.target_at(session.position_s)
+    left = session.interval_time_left_s()
+    upcoming = session.target_at(session.position_s + left) if left is not None else None
+    return RideStatus(
+        state=session.state,
+        elapsed_s=session.elapsed_s,
+        position_s=session.position_s,
+        duration_s=session.duration_s,
+        intensity_pct=session.intensity_pct,
+        interval_index=session.interval_index,
+        interval_left_s=left,
+        target_w=None if target is None else round(target),
+        next_target_w=None if upcoming is None else round(upcoming),
+    )

@@ -1,0 +1,75 @@
+"""Composition root and command-line entry: the only module that knows every layer.
+
+`freewheel` with no arguments opens the desktop app; subcommands make every capability
+scriptable (see ARCHITECTURE.md, "The command line"). Exit codes: 0 success, 2 bad usage
+or bad input (one line on stderr), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or bad input: reported in one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="freewheel", description="Offline-first indoor cycling.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="keep all state in this folder (env FREEWHEEL_HOME)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--simulate", action="store_true", help="use the simulated trainer")
+    sub = parser.add_subparsers(dest="command")
+
+    ride = sub.add_parser("ride", parents=[common], help="ride a workout headless")
+    source = ride.add_mutually_exclusive_group()
+    source.add_argument("--simulate", action="store_true", help="simulated trainer (default)")
+    ride.add_argument("--workout", required=True, help="bundled workout name or id, or a file")
+    ride.add_argument("--ftp", type=float, default=None, help="FTP in watts")
+    ride.add_argument("--intensity", type=int, default=100, help="intensity in percent")
+    ride.add_argument(
+        "--speed", default="1", help="times real time, or 'max' for as fast as possible"
+    )
+    ride.add_argument("--seed", type=int, default=1, help="simulated rider seed")
+
+    workout = sub.add_parser("workout", help="workout files")
+    workout_sub = workout.add_subparsers(dest="workout_command", required=True)
+    info = workout_sub.add_parser("info", parents=[common], help="describe a workout file")
+    info.add_argument("file")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"freewheel: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "ride":
+        from app.cli.ride import ride_command
+
+        return ride_command(args)
+    if args.command == "workout":
+        from app.cli.workout import workout_info_command
+
+        return workout_info_command(args)
+    from app.cli.gui import gui_command
+
+    return gui_command(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

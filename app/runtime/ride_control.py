@@ -1,0 +1,124 @@
+"""Start rides and steer them from any thread (the UI, the CLI).
+
+A RideHandle is the only way other threads touch a running ride: every action is posted
+to the device loop, where the session lives.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.ports import TrainerLink
+from app.core.ride.erg import ErgSettings
+from app.core.ride.samples import RideSummary
+from app.core.ride.session import RideSession, RideState, RideStatus, status_of
+from app.core.workouts.model import Workout
+from app.runtime.device_loop import DeviceLoop
+from app.runtime.ride_runner import LoopClock, RideObserver, RideRunner
+
+
+@dataclass(frozen=True, slots=True)
+class RideInfo:
+    ride_id: str
+    workout: Workout
+    ftp_w: float
+    started_at: datetime
+    profile: list[tuple[float, float, float | None]]
+    duration_s: float
+
+
+# Called once per ride, on the loop thread, to add observers such as the journal.
+RideSinkFactory = Callable[[RideInfo], list[RideObserver]]
+
+
+class RideHandle:
+    def __init__(self, loop: DeviceLoop, runner: RideRunner, info: RideInfo) -> None:
+        self._loop = loop
+        self._runner = runner
+        self.info = info
+        self.done: Future[RideSummary | None] = loop.submit(runner.run())
+
+    @property
+    def ride_id(self) -> str:
+        return self.info.ride_id
+
+    def _act(self, action: Callable[[RideSession], object]) -> None:
+        self._loop.call(lambda: self._runner.act(action))
+
+    def toggle_pause(self) -> None:
+        def toggle(session: RideSession) -> None:
+            if session.state is RideState.RIDING:
+                session.pause()
+            elif session.state is RideState.PAUSED:
+                session.resume()
+
+        self._act(toggle)
+
+    def nudge_intensity(self, delta_pct: int) -> None:
+        self._act(lambda s: s.nudge_intensity(delta_pct))
+
+    def skip_forward(self) -> None:
+        self._act(lambda s: s.skip_forward())
+
+    def skip_back(self) -> None:
+        self._act(lambda s: s.skip_back())
+
+    def extend_interval(self, seconds: float = 60) -> None:
+        self._act(lambda s: s.extend_interval(seconds))
+
+    def finish(self) -> None:
+        self._act(lambda s: s.finish() if s.active else None)
+
+    def discard(self) -> None:
+        self._act(lambda s: s.discard() if s.active else None)
+
+    def trace_times_s(self) -> list[float]:
+        return list(self._runner.trace.times_s)
+
+
+class RideController:
+    def __init__(
+        self,
+        loop: DeviceLoop,
+        trainer: TrainerLink,
+        clock: LoopClock,
+        sinks: RideSinkFactory | None = None,
+        erg: ErgSettings | None = None,
+    ) -> None:
+        self.loop = loop
+        self.trainer = trainer
+        self.clock = clock
+        self.sinks = sinks
+        self.erg = erg
+
+    def start(
+        self,
+        workout: Workout,
+        *,
+        ftp_w: float,
+        intensity_pct: int = 100,
+        observers: list[RideObserver] | None = None,
+    ) -> RideHandle:
+        session = RideSession(workout, ftp_w=ftp_w, erg=self.erg, intensity_pct=intensity_pct)
+        info = RideInfo(
+            ride_id=str(uuid.uuid4()),
+            workout=workout,
+            ftp_w=ftp_w,
+            started_at=self.clock.wall(),
+            profile=session.profile(),
+            duration_s=session.duration_s,
+        )
+        all_observers = list(observers or [])
+        if self.sinks is not None:
+            all_observers = self.sinks(info) + all_observers
+        runner = RideRunner(session, self.trainer, self.clock, all_observers)
+        return RideHandle(self.loop, runner, info)
+
+
+def initial_status(info: RideInfo) -> RideStatus:
+    session = RideSession(info.workout, ftp_w=info.ftp_w)
+    return status_of(session)

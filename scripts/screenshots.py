@@ -1,0 +1,156 @@
+"""Render the desktop app offscreen in three states and save PNGs, to look at the UI.
+
+    .venv/bin/python scripts/screenshots.py [OUT_DIR] [--scale 2] [--workout ID] [--select ID]
+
+1. library.png: the bundled library with a workout selected (detail pane and profile)
+2. ride.png:    a ride in progress, mid-interval (simulated trainer, virtual time held still)
+   ride-paused.png: the same ride paused, with a trainer-message banner and the inline
+   discard question
+3. summary.png: the same ride ridden to the end, its summary
+
+Rides use the real ride controller and simulated trainer on a *gated* virtual clock: time
+runs as fast as the machine goes up to a limit, then waits, so the ride screen can be
+caught at an exact workout position while the ride is still "riding".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_OUT = Path("/tmp/freewheel-shots")
+WIDTH, HEIGHT = 1280, 800
+FTP_W = 250.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
+    parser.add_argument("--select", default="over-unders-60", help="workout shown in the library")
+    parser.add_argument("--workout", default="vo2-5x4", help="workout ridden")
+    args = parser.parse_args(argv)
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.workouts.timeline import Timeline
+    from app.infra.sim.physics import TrainerPhysics
+    from app.infra.sim.trainer import SimulatedTrainerLink
+    from app.runtime.clock import VirtualClock
+    from app.runtime.device_loop import DeviceLoop
+    from app.runtime.ride_control import RideController
+    from app.ui.app import create_main_window
+    from app.ui.services import GuiServices
+    from app.wiring import open_bundled_library
+
+    class GatedClock(VirtualClock):
+        """Virtual time that runs freely up to `limit_s`, then waits for more."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.limit_s = 0.0
+
+        async def sleep_until(self, deadline_s: float) -> None:
+            while deadline_s > self.limit_s:
+                await asyncio.sleep(0.005)
+            await super().sleep_until(deadline_s)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    library, _ = open_bundled_library()
+    clock = GatedClock()
+    loop = DeviceLoop(name="screenshots").start()
+    trainer = SimulatedTrainerLink(clock, TrainerPhysics(ftp_w=FTP_W, seed=3))
+    services = GuiServices(
+        library=library,
+        rides=RideController(loop, trainer, clock),
+        ftp_w=FTP_W,
+        trainer_name=trainer.name,
+        status_text="Offline · simulated trainer",
+    )
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+
+    def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out waiting for {what}")
+            app.processEvents()
+            time.sleep(0.002)
+
+    def save(name: str) -> Path:
+        for _ in range(5):
+            app.processEvents()
+        path = out / name
+        if not window.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path)
+        return path
+
+    try:
+        window = create_main_window(services)
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        wait_for(lambda: window.is_ready, "the first paint")
+
+        # 1. library with a selection
+        view = window.library_view
+        selected = library.find(args.select) or library.entries()[0]
+        view.select_row(
+            next(i for i, e in enumerate(view.visible_entries()) if e.id == selected.id)
+        )
+        save("library.png")
+
+        # 2. ride in progress, in the middle of the hardest interval of the middle third
+        ride_entry = library.find(args.workout) or selected
+        timeline = Timeline(ride_entry.workout)
+        third = timeline.duration_s / 3
+        candidates = [iv for iv in timeline.intervals if third <= iv.start_s < 2 * third] or list(
+            timeline.intervals
+        )
+        hardest = max(candidates, key=lambda iv: iv.step.power_at(0) or 0.0)
+        hold_s = float(int(hardest.start_s + hardest.step.duration_s * 0.55))
+        clock.limit_s = hold_s
+        window.start_ride(ride_entry)
+        ride = window.ride_view
+        wait_for(
+            lambda: ride.last_status is not None and ride.last_status.position_s >= hold_s - 1,
+            "the ride to reach mid-interval",
+        )
+        save("ride.png")
+
+        # 2b. (extra) paused, with a trainer message banner and the discard question
+        ride.toggle_pause()
+        wait_for(lambda: ride.last_status.state.value == "paused", "the pause")
+        ride.show_banner(f"{trainer.name} did not take the command (link lost)")
+        ride.ask_discard()
+        save("ride-paused.png")
+        ride.cancel_discard()
+        ride.hide_banner()
+        ride.toggle_pause()
+        wait_for(lambda: ride.last_status.state.value == "riding", "the resume")
+
+        # 3. the summary of that ride, ridden to its end
+        clock.limit_s = float("inf")
+        wait_for(lambda: window.current_page() is window.summary_view, "the summary", 120)
+        save("summary.png")
+    finally:
+        clock.limit_s = float("inf")
+        loop.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

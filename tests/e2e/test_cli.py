@@ -1,0 +1,77 @@
+"""The `freewheel` program as a rider's script would run it: real subprocesses."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKOUTS = ROOT / "resources" / "workouts"
+
+
+def freewheel(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, FREEWHEEL_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+
+
+def test_headless_ride_prints_a_summary_and_journals_every_second(tmp_path):
+    result = freewheel(
+        "ride", "--simulate", "--workout", "sweet-spot-3x15", "--speed", "max", "--json",
+        "--ftp", "250", home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["workout"] == "Sweet Spot 3x15"
+    assert summary["moving_s"] == 75 * 60
+    assert summary["ftp_w"] == 250
+    assert 0.75 < summary["intensity_factor"] < 0.9
+    db = sqlite3.connect(tmp_path / "rides.db")
+    (state, count) = db.execute(
+        "SELECT state, (SELECT COUNT(*) FROM samples WHERE ride_id = rides.id) FROM rides"
+    ).fetchone()
+    assert (state, count) == ("complete", 75 * 60)
+
+
+def test_ride_from_a_file_at_intensity(tmp_path):
+    result = freewheel(
+        "ride", "--workout", str(WORKOUTS / "recovery-spin-20.zwo"), "--speed", "max",
+        "--intensity", "110", "--json", home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["moving_s"] == 20 * 60
+
+
+def test_workout_info_json(tmp_path):
+    result = freewheel("workout", "info", str(WORKOUTS / "vo2-5x4.zwo"), "--json", home=tmp_path)
+    info = json.loads(result.stdout)
+    assert info["name"] == "VO2 5x4"
+    assert info["duration_s"] == 3600
+    assert info["tss"] > 50 and 0.8 < info["if"] < 1.0
+    assert any("repeat" in step for step in info["steps"])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("workout", "info", "{bad}"), "not well-formed"),
+        (("workout", "info", "{missing}"), "cannot read"),
+        (("ride", "--workout", "no-such-workout", "--speed", "max"), "no workout named"),
+        (("ride", "--workout", "recovery-spin-20", "--speed", "fast"), "--speed"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, needle):
+    bad = tmp_path / "bad.zwo"
+    bad.write_text("<workout_file><workout><SteadyState Duration='x'")
+    args = [a.format(bad=bad, missing=tmp_path / "missing.zwo") for a in args]
+    result = freewheel(*args, home=tmp_path)
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

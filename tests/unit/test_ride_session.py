@@ -1,0 +1,213 @@
+"""The ride state machine, driven tick by tick with hand-made readings."""
+
+import pytest
+
+from app.core.ports import ControlCommand, TrainerMode, TrainerReading
+from app.core.ride.erg import ErgSettings
+from app.core.ride.session import RideSession, RideState, RideStateError, status_of
+from app.core.workouts.model import RepeatBlock, Step, StepKind, StepRole, Workout
+
+FTP = 200
+
+
+def steady(duration_s: float, fraction: float, role: StepRole = StepRole.ACTIVE) -> Step:
+    return Step(StepKind.STEADY, duration_s, fraction, fraction, role=role)
+
+
+def workout(*elements) -> Workout:
+    return Workout(name="test", elements=tuple(elements))
+
+
+def reading(power: float = 150.0) -> TrainerReading:
+    return TrainerReading(power_w=power, cadence_rpm=90, hr_bpm=130, speed_mps=8.0)
+
+
+def ride(session: RideSession, seconds: int, power: float = 150.0) -> list:
+    return [session.tick(reading(power)) for _ in range(seconds)]
+
+
+def no_ramp() -> ErgSettings:
+    return ErgSettings(ramp_in_s=1)
+
+
+def test_states_follow_the_lifecycle():
+    s = RideSession(workout(steady(60, 0.5)), ftp_w=FTP)
+    assert s.state is RideState.READY
+    with pytest.raises(RideStateError):
+        s.tick(reading())
+    s.start()
+    s.pause()
+    assert s.state is RideState.PAUSED
+    s.resume()
+    s.finish()
+    assert s.state is RideState.FINISHED
+    with pytest.raises(RideStateError):
+        s.resume()
+
+
+def test_ride_finishes_by_itself_at_the_end_of_the_workout():
+    s = RideSession(workout(steady(5, 0.5), steady(5, 1.0)), ftp_w=FTP)
+    s.start()
+    ticks = ride(s, 10)
+    assert s.state is RideState.FINISHED
+    assert [t.sample.elapsed_s for t in ticks] == list(range(10))
+    assert [t.sample.target_w for t in ticks] == [100] * 5 + [200] * 5
+
+
+def test_paused_seconds_are_recorded_but_do_not_advance_the_workout():
+    s = RideSession(workout(steady(10, 0.5)), ftp_w=FTP)
+    s.start()
+    ride(s, 3)
+    s.pause()
+    paused = ride(s, 4)
+    assert all(t.sample.paused and t.sample.target_w is None for t in paused)
+    assert s.position_s == 3
+    assert s.elapsed_s == 7
+    s.resume()
+    ride(s, 7)
+    assert s.state is RideState.FINISHED
+    summary = s.summary()
+    assert summary.elapsed_s == 14
+    assert summary.moving_s == 10
+
+
+def test_pause_drops_to_low_resistance_and_resume_ramps_back_in():
+    settings = ErgSettings(ramp_in_s=3, paused_resistance_pct=5)
+    s = RideSession(workout(steady(60, 1.0)), ftp_w=FTP, erg=settings)
+    s.start()
+    ride(s, 10, power=200)
+    s.pause()
+    (tick,) = ride(s, 1)
+    assert tick.command == ControlCommand(TrainerMode.RESISTANCE, resistance_pct=5)
+    s.resume()
+    targets = [t.command.target_w for t in ride(s, 4, power=20) if t.command]
+    assert targets[0] < 200
+    assert targets == sorted(targets)
+    assert targets[-1] == 200
+
+
+def test_start_ramps_in_and_writes_at_most_once_per_tick_and_only_on_change():
+    s = RideSession(workout(steady(30, 1.0)), ftp_w=FTP, erg=ErgSettings(ramp_in_s=3))
+    s.start()
+    commands = [t.command for t in ride(s, 30, power=0)]
+    sent = [c.target_w for c in commands if c is not None]
+    assert sent == [133, 167, 200]
+
+
+def test_big_step_up_is_ramped_but_a_step_down_is_immediate():
+    s = RideSession(
+        workout(steady(10, 0.5), steady(10, 1.5), steady(10, 0.5)),
+        ftp_w=FTP,
+        erg=ErgSettings(ramp_in_s=3, big_step_w=50),
+    )
+    s.start()
+    ticks = ride(s, 30, power=100)
+    sent = [(t.sample.elapsed_s, t.command.target_w) for t in ticks if t.command]
+    assert (10, 167) in sent and (11, 233) in sent and (12, 300) in sent
+    assert (20, 100) in sent
+
+
+def test_lead_sends_the_next_target_early():
+    s = RideSession(
+        workout(steady(10, 0.5), steady(10, 0.6)),
+        ftp_w=FTP,
+        erg=ErgSettings(ramp_in_s=1, lead_s=2),
+    )
+    s.start()
+    ticks = ride(s, 20)
+    sent = {t.sample.elapsed_s: t.command.target_w for t in ticks if t.command}
+    assert sent[8] == 120
+    assert ticks[8].sample.target_w == 100  # the recorded target is the real one
+
+
+def test_intensity_scales_targets_and_is_clamped():
+    s = RideSession(workout(steady(60, 1.0)), ftp_w=FTP, erg=no_ramp())
+    s.start()
+    s.nudge_intensity(+5)
+    (tick,) = ride(s, 1)
+    assert tick.sample.target_w == 210
+    s.set_intensity(10)
+    assert s.intensity_pct == 50
+    s.set_intensity(400)
+    assert s.intensity_pct == 150
+
+
+def test_free_ride_switches_to_resistance_mode():
+    s = RideSession(
+        workout(steady(3, 0.5), Step(StepKind.FREE_RIDE, 3), steady(3, 0.5)),
+        ftp_w=FTP,
+        erg=ErgSettings(ramp_in_s=1, free_ride_resistance_pct=25),
+    )
+    s.start()
+    ticks = ride(s, 9)
+    commands = [t.command for t in ticks]
+    assert commands[3] == ControlCommand(TrainerMode.RESISTANCE, resistance_pct=25)
+    assert commands[4] is None and commands[5] is None
+    assert commands[6] == ControlCommand(TrainerMode.ERG, target_w=100)
+    assert [t.sample.mode for t in ticks][3:6] == [TrainerMode.RESISTANCE] * 3
+
+
+def test_skip_forward_and_back():
+    s = RideSession(workout(steady(10, 0.5), steady(10, 0.7), steady(10, 0.9)), ftp_w=FTP)
+    s.start()
+    ride(s, 3)
+    s.skip_forward()
+    assert s.position_s == 10
+    ride(s, 7)
+    s.skip_back()  # more than 5 s in: back to the start of this interval
+    assert s.position_s == 10
+    s.skip_back()  # right at the start: to the previous interval
+    assert s.position_s == 0
+
+
+def test_extend_adds_time_to_the_current_interval_only():
+    s = RideSession(workout(steady(10, 0.5), steady(10, 0.9)), ftp_w=FTP)
+    s.start()
+    ride(s, 5)
+    s.extend_interval(30)
+    assert s.duration_s == 50
+    assert status_of(s).interval_left_s == 35
+    ticks = ride(s, 45)
+    assert [t.sample.target_w for t in ticks[:35]] == [100] * 35
+    assert ticks[35].sample.target_w == 180
+
+
+def test_repeat_blocks_are_ridden_in_order():
+    block = RepeatBlock(3, (steady(2, 1.0), steady(1, 0.5, StepRole.REST)))
+    s = RideSession(workout(block), ftp_w=FTP)
+    s.start()
+    targets = [t.sample.target_w for t in ride(s, 9)]
+    assert targets == [200, 200, 100] * 3
+
+
+def test_dropout_seconds_are_flagged_and_not_invented():
+    s = RideSession(workout(steady(10, 0.5)), ftp_w=FTP)
+    s.start()
+    ride(s, 2, power=100)
+    gap = s.tick(None)
+    ride(s, 2, power=100)
+    assert gap.sample.no_data and gap.sample.power_w is None
+    summary = s.summary()
+    assert summary.avg_power_w == 100
+    assert summary.moving_s == 5
+
+
+def test_summary_metrics():
+    s = RideSession(workout(steady(3600, 1.0)), ftp_w=FTP)
+    s.start()
+    ride(s, 3600, power=200)
+    summary = s.summary()
+    assert summary.np_w == pytest.approx(200)
+    assert summary.intensity_factor == pytest.approx(1.0)
+    assert summary.tss == pytest.approx(100)
+    assert summary.work_kj == pytest.approx(720)
+    assert summary.distance_m == pytest.approx(8.0 * 3600)
+    assert summary.avg_hr_bpm == 130
+    assert summary.max_power_w == 200
+
+
+def test_ramp_targets_interpolate():
+    s = RideSession(workout(Step(StepKind.RAMP, 10, 0.5, 1.0)), ftp_w=FTP)
+    s.start()
+    targets = [t.sample.target_w for t in ride(s, 10)]
+    assert targets[0] == 100 and targets[5] == 150 and targets == sorted(targets)
