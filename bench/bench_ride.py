@@ -18,7 +18,7 @@ from app.wiring import make_sim_trainer, open_bundled_library
 from bench.harness import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
-HOUR_WORKOUT = "endurance-60"  # a bundled 1-hour workout
+HOUR_WORKOUT = "threshold-3x12"  # a bundled 1-hour workout
 RUNS = 5
 
 

@@ -71,10 +71,10 @@ class RideHandle:
         self._act(lambda s: s.extend_interval(seconds))
 
     def finish(self) -> None:
-        self._act(lambda s: s.finish() if s.active else None)
+        self._act(lambda s: None if s.ended else s.finish())
 
     def discard(self) -> None:
-        self._act(lambda s: s.discard() if s.active else None)
+        self._act(lambda s: None if s.ended else s.discard())
 
     def trace_times_s(self) -> list[float]:
         return list(self._runner.trace.times_s)

@@ -60,21 +60,24 @@ class RideRunner:
         self.trace = TickTrace()
         self._pending: ControlCommand | None = None
         self._sender: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._task: asyncio.Task[RideSummary | None] | None = None
+        self._sleeping = False
         self._command_failing = False
 
     # -- commands from any thread go through DeviceLoop.call(lambda: runner.act(...)) ----
     def act(self, action: Callable[[RideSession], object]) -> None:
         """Apply a rider action on the loop thread and publish the new status at once."""
-        if not self.session.active and self.session.state is not RideState.READY:
+        if self.session.ended:
             return
         action(self.session)
         status = status_of(self.session)
         for observer in self.observers:
             observer.on_status(status)
-        self._wake.set()
+        if not self.session.active and self._sleeping and self._task is not None:
+            self._task.cancel()  # wake the ticker now instead of at the next deadline
 
     async def run(self) -> RideSummary | None:
+        self._task = asyncio.current_task()
         await self._connect()
         if self.session.state is RideState.READY:
             self.session.start()
@@ -88,18 +91,17 @@ class RideRunner:
         return await self._finish()
 
     async def _sleep_until(self, deadline_s: float) -> None:
-        """Sleep to the deadline, waking early only to notice a finish or discard."""
-        self._wake.clear()
-        sleeper = asyncio.ensure_future(self.clock.sleep_until(deadline_s))
-        waker = asyncio.ensure_future(self._wake.wait())
-        while self.session.active and not sleeper.done():
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-            if waker.done():
-                self._wake.clear()
-                waker = asyncio.ensure_future(self._wake.wait())
-        waker.cancel()
-        if not sleeper.done():
-            sleeper.cancel()
+        """Sleep to the deadline; a finish or discard cancels the sleep (see `act`)."""
+        self._sleeping = True
+        try:
+            await self.clock.sleep_until(deadline_s)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self.session.active or task is None or task.cancelling() > 1:
+                raise  # a real cancellation from outside, not our wake-up
+            task.uncancel()
+        finally:
+            self._sleeping = False
 
     def _tick(self) -> None:
         self.trace.times_s.append(self.clock.monotonic_s())

@@ -99,3 +99,40 @@ def test_the_journal_holds_every_sample(tmp_path):
     powers = [r[0] for r in conn.execute("SELECT power_w FROM samples ORDER BY elapsed_s")]
     assert powers == [s.power_w for s in recorder.samples]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("action", ["finish", "discard"])
+def test_finish_or_discard_wakes_a_sleeping_ticker(action):
+    """At 1/1000 of real time the next tick is 1,000 s away: only the wake-up ends it."""
+    from app.runtime.clock import ScaledClock
+    from app.runtime.device_loop import DeviceLoop
+    from app.runtime.ride_control import RideController
+
+    loop = DeviceLoop().start()
+    try:
+        clock = ScaledClock(0.001)
+        trainer = SimulatedTrainerLink(clock, TrainerPhysics(ftp_w=FTP))
+        recorder = Recorder()
+        handle = RideController(loop, trainer, clock).start(WORKOUT, ftp_w=FTP, observers=[recorder])
+        getattr(handle, action)()
+        summary = handle.done.result(timeout=10)
+    finally:
+        loop.stop()
+    assert (summary is None) == (action == "discard")
+    assert recorder.finished is not None
+    assert recorder.finished[1].state.value == ("finished" if action == "finish" else "discarded")
+
+
+def test_cancelling_the_ride_task_from_outside_still_cancels():
+    clock, trainer, session, recorder, runner = make()
+
+    async def scenario():
+        task = asyncio.ensure_future(runner.run())
+        while len(recorder.samples) < 3:
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+    assert session.active

@@ -114,6 +114,10 @@ class RideSession:
     def active(self) -> bool:
         return self.state in (RideState.RIDING, RideState.PAUSED)
 
+    @property
+    def ended(self) -> bool:
+        return self.state in (RideState.FINISHED, RideState.DISCARDED)
+
     def summary(self) -> RideSummary:
         return summarize(self.samples, self.ftp_w)
 
