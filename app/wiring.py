@@ -65,7 +65,9 @@ def build_ride_stack(
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
         name = info.workout.name
-        return [JournalObserver(journal, info.ride_id, name, info.ftp_w, info.started_at.isoformat())]
+        return [
+            JournalObserver(journal, info.ride_id, name, info.ftp_w, info.started_at.isoformat())
+        ]
 
     controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
     return RideStack(loop, clock, trainer, journal, controller)

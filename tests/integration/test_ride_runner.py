@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,11 +50,12 @@ def make(workout=WORKOUT, observers=()):
     session = RideSession(workout, ftp_w=FTP)
     recorder = Recorder()
     runner = RideRunner(session, trainer, clock, [recorder, *observers])
-    return clock, trainer, session, recorder, runner
+    return SimpleNamespace(trainer=trainer, session=session, recorder=recorder, runner=runner)
 
 
 def test_a_whole_workout_rides_on_virtual_time_and_erg_holds_the_target():
-    clock, trainer, session, recorder, runner = make()
+    r = make()
+    trainer, session, recorder, runner = r.trainer, r.session, r.recorder, r.runner
     summary = asyncio.run(runner.run())
     assert session.state is RideState.FINISHED
     assert [s.elapsed_s for s in recorder.samples] == list(range(360))
@@ -66,7 +68,8 @@ def test_a_whole_workout_rides_on_virtual_time_and_erg_holds_the_target():
 
 
 def test_a_trainer_dropout_is_flagged_told_once_and_control_is_restored():
-    clock, trainer, session, recorder, runner = make()
+    r = make()
+    trainer, recorder, runner = r.trainer, r.recorder, r.runner
 
     async def scenario():
         task = asyncio.ensure_future(runner.run())
@@ -90,8 +93,9 @@ def test_a_trainer_dropout_is_flagged_told_once_and_control_is_restored():
 def test_the_journal_holds_every_sample(tmp_path):
     writer = JournalWriter(tmp_path / "rides.db")
     observer = JournalObserver(writer, "ride-1", WORKOUT.name, FTP, "2026-11-27T00:00:00+00:00")
-    clock, trainer, session, recorder, runner = make(observers=[observer])
-    asyncio.run(runner.run())
+    r = make(observers=[observer])
+    recorder = r.recorder
+    asyncio.run(r.runner.run())
     writer.close()
     (record,) = list_rides(tmp_path / "rides.db")
     assert record.state == "complete" and record.sample_count == 360
@@ -113,7 +117,9 @@ def test_finish_or_discard_wakes_a_sleeping_ticker(action):
         clock = ScaledClock(0.001)
         trainer = SimulatedTrainerLink(clock, TrainerPhysics(ftp_w=FTP))
         recorder = Recorder()
-        handle = RideController(loop, trainer, clock).start(WORKOUT, ftp_w=FTP, observers=[recorder])
+        handle = RideController(loop, trainer, clock).start(
+            WORKOUT, ftp_w=FTP, observers=[recorder]
+        )
         getattr(handle, action)()
         summary = handle.done.result(timeout=10)
     finally:
@@ -124,7 +130,8 @@ def test_finish_or_discard_wakes_a_sleeping_ticker(action):
 
 
 def test_cancelling_the_ride_task_from_outside_still_cancels():
-    clock, trainer, session, recorder, runner = make()
+    r = make()
+    session, recorder, runner = r.session, r.recorder, r.runner
 
     async def scenario():
         task = asyncio.ensure_future(runner.run())

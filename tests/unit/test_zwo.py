@@ -676,7 +676,7 @@ GOOD_VALUES = {
 }
 JUNK_VALUES = st.sampled_from(
     ["-1", "1e999", "nan", "inf", "", "abc", "4000", "86401", "1001", "1e3", "2.5"]
-) | st.text(max_size=6)
+) | st.text(XML_CHARS, max_size=6)
 
 
 def value_kind(attr: str) -> str:
@@ -687,9 +687,9 @@ def value_kind(attr: str) -> str:
     return "other"
 
 
-def attr_values(attr: str) -> st.SearchStrategy[str]:
+def attr_values(attr: str, junk: bool) -> st.SearchStrategy[str]:
     good = st.sampled_from(GOOD_VALUES[value_kind(attr)])
-    return st.one_of(good, good, good, good, good, JUNK_VALUES)
+    return st.one_of(good, good, good, JUNK_VALUES) if junk else good
 
 
 def casing(name: str) -> st.SearchStrategy[str]:
@@ -697,41 +697,49 @@ def casing(name: str) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def random_attrs(draw: st.DrawFn, needed: tuple[str, ...]) -> dict[str, str]:
-    names = [n for n in needed if draw(st.integers(0, 9))]  # each needed one: 90 %
+def random_attrs(draw: st.DrawFn, needed: tuple[str, ...], junk: bool) -> dict[str, str]:
+    names = [n for n in needed if not junk or draw(st.integers(0, 9))]  # with junk: 90 %
     names += draw(st.lists(st.sampled_from(EXTRA_ATTRS), max_size=2))
-    return {draw(casing(n)): draw(attr_values(n)) for n in names}
+    return {draw(casing(n)): draw(attr_values(n, junk)) for n in names}
 
 
 @st.composite
-def random_intervals(draw: st.DrawFn) -> ET.Element:
-    tag = draw(st.sampled_from(list(NEEDED_ATTRS)))
-    el = ET.Element(draw(casing(tag)), draw(random_attrs(NEEDED_ATTRS[tag])))
+def random_intervals(draw: st.DrawFn, junk: bool) -> ET.Element:
+    tags = list(NEEDED_ATTRS) if junk else [t for t in NEEDED_ATTRS if t != "Bogus"]
+    tag = draw(st.sampled_from(tags))
+    el = ET.Element(draw(casing(tag)), draw(random_attrs(NEEDED_ATTRS[tag], junk)))
     for _ in range(draw(st.integers(0, 2))):
         event = draw(st.sampled_from(("textevent", "TextEvent", "gameplayevent", "junk")))
-        el.append(ET.Element(event, draw(random_attrs(("timeoffset", "message", "duration")))))
+        el.append(
+            ET.Element(event, draw(random_attrs(("timeoffset", "message", "duration"), junk)))
+        )
     return el
 
 
 META_VALUES = {
-    "name": st.sampled_from(["Over & unders", " x "]) | st.text(max_size=8),
+    "name": st.sampled_from(["Over & unders", " x "]) | st.text(XML_CHARS, max_size=8),
     "author": st.sampled_from(["me", ""]),
-    "sportType": st.sampled_from(["bike", "bike", "Bike", "run"]),
-    "ftpOverride": st.sampled_from(["200", "150", "0", "x"]),
+    "sportType": st.sampled_from(["bike", "Bike", "BIKE "]),
+    "ftpOverride": st.sampled_from(["200", "150", " 250 "]),
     "category": st.sampled_from(["Threshold", ""]),
     "subcategory": st.sampled_from(["Week 2", ""]),
-    "junk": st.text(max_size=8),
+    "junk": st.text(XML_CHARS, max_size=8),
 }
+JUNK_META_VALUES = st.sampled_from(["run", "0", "x", "1e999"]) | st.text(XML_CHARS, max_size=8)
 
 
 @st.composite
 def xmlish_documents(draw: st.DrawFn) -> str:
-    root = ET.Element(draw(st.sampled_from(["workout_file", "workout_file", "Workout_File", "x"])))
+    """Half are clean (known tags, plausible values), half carry junk anywhere."""
+    junk = draw(st.booleans())
+    root_tags = ["workout_file", "Workout_File", "x"] if junk else ["workout_file"]
+    root = ET.Element(draw(st.sampled_from(root_tags)))
     for tag in draw(st.lists(st.sampled_from(list(META_VALUES)), max_size=4)):
-        ET.SubElement(root, tag).text = draw(META_VALUES[tag])
-    for _ in range(draw(st.sampled_from([1, 1, 1, 1, 0, 2]))):
+        value = META_VALUES[tag] | JUNK_META_VALUES if junk else META_VALUES[tag]
+        ET.SubElement(root, tag).text = draw(value)
+    for _ in range(draw(st.sampled_from([0, 1, 1, 2]) if junk else st.just(1))):
         workout = ET.SubElement(root, draw(casing("workout")))
-        workout.extend(draw(st.lists(random_intervals(), max_size=6)))
+        workout.extend(draw(st.lists(random_intervals(junk), min_size=1, max_size=6)))
     return ET.tostring(root, encoding="unicode")
 
 

@@ -60,7 +60,9 @@ class ErgPolicy:
             self._ramp_in_pending = False
             start = min(measured_w if measured_w is not None else 0.0, wanted)
             self._start_ramp(max(start, wanted * 0.5), wanted)
-        elif self._last_sent_w is not None and wanted - self._last_sent_w > self.settings.big_step_w:
+        elif (
+            self._last_sent_w is not None and wanted - self._last_sent_w > self.settings.big_step_w
+        ):
             if self._ramp is None or self._ramp.to_w != wanted:
                 self._start_ramp(self._last_sent_w, wanted)
         elif self._ramp is not None and self._ramp.to_w != wanted:

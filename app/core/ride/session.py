@@ -184,7 +184,9 @@ class RideSession:
         for slot in self._slots:
             t = slot.start_s
             while t < slot.end_s:
-                end = min(t + (10 if slot.step.kind is StepKind.RAMP else slot.duration_s), slot.end_s)
+                end = min(
+                    t + (10 if slot.step.kind is StepKind.RAMP else slot.duration_s), slot.end_s
+                )
                 out.append((t, end, self.target_at(t)))
                 t = end
         return out

@@ -48,7 +48,9 @@ class Timeline:
         return step_target_w(iv.step, t_s - iv.start_s, ftp_w, intensity)
 
 
-def step_target_w(step: Step, offset_s: float, ftp_w: float, intensity: float = 1.0) -> float | None:
+def step_target_w(
+    step: Step, offset_s: float, ftp_w: float, intensity: float = 1.0
+) -> float | None:
     value = step.power_at(offset_s)
     if value is None or step.kind in (StepKind.FREE_RIDE, StepKind.MAX_EFFORT):
         return None
