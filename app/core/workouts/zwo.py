@@ -93,7 +93,8 @@ def read_zwo(data: str | bytes, source: str = "") -> Workout:
 def _decode(data: str | bytes, source: str) -> str:
     if len(data) > MAX_INPUT_CHARS:
         raise WorkoutFormatError(
-            f"file is {len(data)} bytes, more than {MAX_INPUT_CHARS}", source=source
+            f"file is too large: {len(data)} bytes/characters, limit {MAX_INPUT_CHARS}",
+            source=source,
         )
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
@@ -545,6 +546,18 @@ def _all_steps(workout: Workout) -> list[Step]:
 
 def _powered(step: Step) -> bool:
     return step.kind in (StepKind.STEADY, StepKind.RAMP)
+
+
+def zwo_dropped(workout: Workout) -> tuple[str, ...]:
+    """What write_zwo cannot keep: repeat blocks that are not an on/off pair are unrolled."""
+    unrolled = sum(
+        1 for e in workout.elements if isinstance(e, RepeatBlock) and not _fits_intervals_t(e)
+    )
+    return (
+        (f"repeat structure unrolled ({unrolled} block{'s' if unrolled > 1 else ''})",)
+        if unrolled
+        else ()
+    )
 
 
 def _fits_intervals_t(block: RepeatBlock) -> bool:

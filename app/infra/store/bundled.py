@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.workouts.catalog import CatalogEntry, search, with_search_text
-from app.core.workouts.formats import SUPPORTED_EXTENSIONS, read_workout
+from app.core.workouts.formats import READABLE_EXTENSIONS, read_workout
 from app.core.workouts.metrics import compute_metrics
 from app.core.workouts.model import Workout, WorkoutFormatError
 
@@ -44,7 +44,7 @@ def entry_for(workout: Workout, entry_id: str, source: str) -> CatalogEntry:
 def load_folder(folder: Path, source: str = "bundled") -> LoadReport:
     report = LoadReport()
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        if path.suffix.lower() not in READABLE_EXTENSIONS:
             continue
         try:
             workout = read_workout(path.read_bytes(), path.name)
