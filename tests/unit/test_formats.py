@@ -48,7 +48,7 @@ def test_unrolled_repeats_are_reported_as_dropped_where_the_format_cannot_hold_t
 def test_unknown_extensions_are_a_clear_error(name):
     with pytest.raises(WorkoutFormatError, match="unknown workout format"):
         read_workout(b"", name)
-    with pytest.raises(WorkoutFormatError, match="supported: .zwo"):
+    with pytest.raises(WorkoutFormatError, match=r"supported: \.zwo"):
         write_workout(WORKOUT, name)
 
 

@@ -403,7 +403,7 @@ def test_watts_above_3000_are_rejected() -> None:
             '"&lol;&lol;&lol;">]><workout_file><name>&lol2;</name></workout_file>',
             "DOCTYPE/ENTITY",
         ),
-        ("x" * 5_000_001, "more than"),
+        ("x" * 5_000_001, "too large"),
     ],
     ids=[
         "not-xml",

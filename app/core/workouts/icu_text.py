@@ -450,18 +450,29 @@ def write_icu_text(workout: Workout) -> WriteResult:
     """intervals.icu workout text for `workout`; see the module notes for what is kept."""
     writer = _Writer()
     paragraphs = [p for p in (_description_paragraph(workout.description, writer),) if p]
+    previous: _Group | None = None
     for group in _groups(workout, writer):
         step_lines = [_step_line(step, group.role, writer) for step in group.steps]
         step_lines = [line for line in step_lines if line]
-        if step_lines:
+        if not step_lines:
+            continue  # an empty group must not split the runs around it in two
+        if previous is not None and _same_run(previous, group):
+            paragraphs[-1] += "\n" + "\n".join(step_lines)
+        else:
             paragraphs.append(
                 "\n".join([group.header, *step_lines] if group.header else step_lines)
             )
+        previous = group
     dropped = [*writer.dropped(), *_metadata_notes(workout)]
     return WriteResult("\n\n".join(paragraphs) + "\n", tuple(dropped))
 
 
 _SECTION_TITLES = {StepRole.WARMUP: "Warmup", StepRole.COOLDOWN: "Cooldown"}
+
+
+def _same_run(before: _Group, after: _Group) -> bool:
+    """Two top-level groups with one role read back as one paragraph, so write them so."""
+    return not before.repeat and not after.repeat and before.role is after.role
 
 
 def _section_role(role: StepRole) -> StepRole:

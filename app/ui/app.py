@@ -1,0 +1,57 @@
+"""Start the desktop UI: `run_gui` for the program, `create_main_window` for tests.
+
+Environment:
+- `FREEWHEEL_EXIT_WHEN_READY=1`: once the library is listed and the window has painted for
+  the first time, print `READY` to stdout and quit with exit code 0 (the cold-start bench).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from app.ui.main_window import MainWindow
+from app.ui.services import GuiServices
+from app.ui.theme.style import apply_theme
+
+EXIT_WHEN_READY_ENV = "FREEWHEEL_EXIT_WHEN_READY"
+
+
+def _application(argv: list[str]) -> QApplication:
+    existing = QCoreApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if existing is not None:
+        raise RuntimeError("a non-GUI QCoreApplication already exists")
+    QApplication.setApplicationName("Freewheel")
+    QApplication.setOrganizationName("Freewheel")
+    QApplication.setDesktopFileName("freewheel")
+    return QApplication(argv)
+
+
+def create_main_window(services: GuiServices) -> MainWindow:
+    """The themed main window, not shown and without an event loop. Needs a QApplication
+    (pytest-qt's `qapp`, or `run_gui`)."""
+    app = QCoreApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("create_main_window needs a QApplication")
+    apply_theme(app)
+    return MainWindow(services)
+
+
+def run_gui(services: GuiServices, argv: list[str] | None = None) -> int:
+    """Show the main window and run the Qt event loop; returns the exit code."""
+    app = _application(list(sys.argv if argv is None else argv))
+    window = create_main_window(services)
+    if os.environ.get(EXIT_WHEN_READY_ENV) == "1":
+
+        def ready() -> None:
+            print("READY", flush=True)
+            app.exit(0)
+
+        window.ready.connect(ready)
+    window.show()
+    return app.exec()

@@ -1,0 +1,425 @@
+"""The ride screen: big tiles, the live chart, the rider's controls.
+
+Everything the ride tells the screen arrives through a `RideBridge` (queued Qt signals);
+everything the rider does goes to the `RideHandle`, which posts it to the device loop. No
+call here waits on the ride. Nothing blocks either: a trainer message is an inline banner,
+discarding asks on an inline bar while the ride goes on.
+
+Keys (while the ride screen has focus): Space pause/resume, Up/Down intensity ±1 %,
+N skip forward, P skip back.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.ride.samples import RideSummary, Sample
+from app.core.ride.session import RideState, RideStatus
+from app.core.workouts.model import Workout
+from app.runtime.ride_control import RideController, RideHandle, RideInfo
+from app.ui import display
+from app.ui.bridge import RideBridge
+from app.ui.theme.style import set_style_property
+from app.ui.widgets.ride_chart import RideChart
+from app.ui.widgets.tile import Tile
+
+BANNER_SHOW_MS = 15_000
+INTENSITY_STEP_PCT = 1
+
+
+class RideButton(QPushButton):
+    """Space belongs to pause on the ride screen, so a focused button also clicks on
+    Return/Enter: every control stays reachable from the keyboard."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            self.animateClick()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _button(text: str, name: str, tip: str = "", **props: object) -> QPushButton:
+    button = RideButton(text)
+    button.setAccessibleName(name)
+    if tip:
+        button.setToolTip(tip)
+        button.setAccessibleDescription(tip)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    for key, value in props.items():
+        button.setProperty(key, value)
+    return button
+
+
+class RideView(QWidget):
+    """`ride_finished(summary | None, info, trace_x, trace_y)`: the ride ended (None =
+    discarded); the trace is the actual-power curve for the summary chart."""
+
+    ride_finished = Signal(object, object, object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Ride")
+        self.handle: RideHandle | None = None
+        self.bridge: RideBridge | None = None
+        self.info: RideInfo | None = None
+        self.last_status: RideStatus | None = None
+        self._interval_count = 0
+        self._recent_power: deque[float] = deque(maxlen=3)
+        self._build()
+        self._bind_keys()
+        self._set_controls_enabled(False)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel("")
+        self.title.setProperty("role", "title")
+        self.title.setAccessibleName("Workout name")
+        self.state_chip = QLabel("RIDING")
+        self.state_chip.setProperty("role", "state")
+        self.state_chip.setAccessibleName("Ride state")
+        self.progress_label = QLabel("")
+        self.progress_label.setProperty("role", "subtitle")
+        self.progress_label.setAccessibleName("Workout position")
+
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(self.title)
+        header.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        header.addWidget(self.progress_label)
+
+        # trainer messages: inline, never a dialog
+        self.banner = QFrame()
+        self.banner.setObjectName("Banner")
+        self.banner.setAccessibleName("Trainer message")
+        self.banner_label = QLabel("")
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setAccessibleName("Trainer message text")
+        dismiss = _button("Dismiss", "Dismiss trainer message")
+        dismiss.clicked.connect(self.hide_banner)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(14, 8, 8, 8)
+        banner_row.addWidget(QLabel("⚠"))
+        banner_row.addWidget(self.banner_label, 1)
+        banner_row.addWidget(dismiss)
+        self.banner.hide()
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.timeout.connect(self.hide_banner)
+
+        # discard: an inline confirmation; the ride keeps going while it is shown
+        self.confirm_bar = QFrame()
+        self.confirm_bar.setObjectName("ConfirmBar")
+        self.confirm_bar.setAccessibleName("Confirm discard")
+        confirm_label = QLabel("Discard this ride? Nothing of it will be saved.")
+        self.keep_button = _button("Keep riding", "Keep riding")
+        self.confirm_discard_button = _button(
+            "Discard ride", "Confirm discard", danger=True, solid=True
+        )
+        self.keep_button.clicked.connect(self.cancel_discard)
+        self.confirm_discard_button.clicked.connect(self.confirm_discard)
+        confirm_row = QHBoxLayout(self.confirm_bar)
+        confirm_row.setContentsMargins(14, 8, 8, 8)
+        confirm_row.addWidget(confirm_label, 1)
+        confirm_row.addWidget(self.keep_button)
+        confirm_row.addWidget(self.confirm_discard_button)
+        self.confirm_bar.hide()
+
+        # tiles: the three that matter most on top, large
+        self.power_tile = Tile(
+            "Power", "W", accent="actual", reference_text="00:00", with_caption=True
+        )
+        self.target_tile = Tile(
+            "Target", "W", accent="target", reference_text="00:00", with_caption=True
+        )
+        self.interval_tile = Tile("Interval left", "", reference_text="00:00", with_caption=True)
+        self.hr_tile = Tile("Heart rate", "bpm", accent="heart", reference_text="0:00:00")
+        self.cadence_tile = Tile("Cadence", "rpm", accent="cadence", reference_text="0:00:00")
+        self.elapsed_tile = Tile("Elapsed", "", reference_text="0:00:00")
+        self.intensity_tile = Tile("Intensity", "%", reference_text="0:00:00")
+        tiles = QGridLayout()
+        tiles.setSpacing(12)
+        for column, tile in enumerate((self.power_tile, self.target_tile, self.interval_tile)):
+            tiles.addWidget(tile, 0, column * 4, 1, 4)
+        lower = (self.hr_tile, self.cadence_tile, self.elapsed_tile, self.intensity_tile)
+        for column, tile in enumerate(lower):
+            tiles.addWidget(tile, 1, column * 3, 1, 3)
+        for column in range(12):
+            tiles.setColumnStretch(column, 1)
+        tiles.setRowStretch(0, 5)
+        tiles.setRowStretch(1, 3)
+
+        self.chart = RideChart()
+        self.chart.setMinimumHeight(160)
+        chart_card = QFrame()
+        chart_card.setObjectName("Card")
+        chart_layout = QVBoxLayout(chart_card)
+        chart_layout.setContentsMargins(10, 10, 14, 8)
+        chart_layout.addWidget(self.chart)
+
+        # controls
+        self.pause_button = _button("Pause  ·  Space", "Pause", "Pause or resume (Space)")
+        self.minus_button = _button("−1 %  ·  ↓", "Intensity down", "Intensity −1 % (Down)")
+        self.plus_button = _button("+1 %  ·  ↑", "Intensity up", "Intensity +1 % (Up)")
+        self.back_button = _button("◀ Back  ·  P", "Skip back", "Skip back (P)")
+        self.skip_button = _button("Skip ▶  ·  N", "Skip forward", "Skip forward (N)")
+        self.finish_button = _button(
+            "Finish", "Finish ride", "End the ride and save it", primary=True
+        )
+        self.discard_button = _button(
+            "Discard", "Discard ride", "End the ride without saving", danger=True
+        )
+        self.pause_button.setMinimumWidth(170)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.minus_button.clicked.connect(self.intensity_down)
+        self.plus_button.clicked.connect(self.intensity_up)
+        self.back_button.clicked.connect(self.skip_back)
+        self.skip_button.clicked.connect(self.skip_forward)
+        self.finish_button.clicked.connect(self.finish)
+        self.discard_button.clicked.connect(self.ask_discard)
+        controls = QHBoxLayout()
+        controls.setSpacing(10)
+        for button in (
+            self.pause_button,
+            self.minus_button,
+            self.plus_button,
+            self.back_button,
+            self.skip_button,
+        ):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        controls.addWidget(self.discard_button)
+        controls.addWidget(self.finish_button)
+        self._controls = (
+            self.pause_button,
+            self.minus_button,
+            self.plus_button,
+            self.back_button,
+            self.skip_button,
+            self.finish_button,
+            self.discard_button,
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.confirm_bar)
+        layout.addLayout(tiles, 5)
+        layout.addWidget(chart_card, 4)
+        layout.addLayout(controls)
+        chart_card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def _bind_keys(self) -> None:
+        bindings = (
+            (Qt.Key.Key_Space, self.toggle_pause),
+            (Qt.Key.Key_Up, self.intensity_up),
+            (Qt.Key.Key_Down, self.intensity_down),
+            (Qt.Key.Key_N, self.skip_forward),
+            (Qt.Key.Key_P, self.skip_back),
+        )
+        self._shortcuts = []
+        for key, slot in bindings:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
+
+    # -- starting a ride ---------------------------------------------------------------------
+    def start(
+        self, rides: RideController, workout: Workout, ftp_w: float, intensity_pct: int = 100
+    ) -> RideHandle:
+        """Start a ride and show it. The bridge is connected before the ride starts, so no
+        signal from the device loop can arrive before the screen listens."""
+        bridge = RideBridge(self)
+        bridge.sample.connect(self.on_sample)
+        bridge.status.connect(self.on_status)
+        bridge.finished.connect(self.on_finished)
+        bridge.message.connect(self.show_banner)
+        handle = rides.start(workout, ftp_w=ftp_w, intensity_pct=intensity_pct, observers=[bridge])
+        self.bridge, self.handle, self.info = bridge, handle, handle.info
+        self._reset_for(handle.info)
+        return handle
+
+    def _reset_for(self, info: RideInfo) -> None:
+        self.last_status = None
+        self._recent_power.clear()
+        self._interval_count = len(info.workout.flat_steps())
+        self.title.setText(info.workout.name)
+        self.hide_banner()
+        self.confirm_bar.hide()
+        for tile in (
+            self.power_tile,
+            self.target_tile,
+            self.hr_tile,
+            self.cadence_tile,
+            self.interval_tile,
+        ):
+            tile.set_value(display.MISSING)
+            tile.set_caption("")
+        self.elapsed_tile.set_value(display.h_mm_ss(0))
+        self.intensity_tile.set_value("100")
+        self.progress_label.setText(f"{display.h_mm_ss(0)} / {display.h_mm_ss(info.duration_s)}")
+        self._show_state(RideState.RIDING)
+        self.chart.set_profile(info.profile, info.duration_s, info.ftp_w)
+        self._set_controls_enabled(True)
+
+    @property
+    def active(self) -> bool:
+        return self.handle is not None
+
+    # -- from the ride (UI thread, queued) -------------------------------------------------------
+    @Slot(object, object)
+    def on_sample(self, sample: Sample, status: RideStatus) -> None:
+        if self.sender() is not self.bridge:
+            return  # a late signal from a previous ride
+        if sample.no_data or sample.power_w is None:
+            self.power_tile.set_value(display.MISSING)
+            self.power_tile.set_caption("")
+        else:
+            self.power_tile.set_value(display.whole(sample.power_w))
+        if not sample.no_data and sample.power_w is not None:
+            self._recent_power.append(sample.power_w)
+        self.hr_tile.set_value(display.MISSING if sample.no_data else display.whole(sample.hr_bpm))
+        self.cadence_tile.set_value(
+            display.MISSING if sample.no_data else display.whole(sample.cadence_rpm)
+        )
+        self.elapsed_tile.set_value(display.h_mm_ss(status.elapsed_s))
+        if not sample.paused:
+            self.chart.append(sample.workout_s, None if sample.no_data else sample.power_w)
+        self._apply_status(status)
+
+    @Slot(object)
+    def on_status(self, status: RideStatus) -> None:
+        if self.sender() is not self.bridge:
+            return
+        self._apply_status(status)
+
+    @Slot(object, object)
+    def on_finished(self, summary: RideSummary | None, status: RideStatus) -> None:
+        if self.sender() is not self.bridge:
+            return
+        self.last_status = status
+        info = self.info
+        x, y = self.chart.trace()
+        bridge = self.bridge
+        self.handle = None
+        self.bridge = None
+        self._set_controls_enabled(False)
+        self.confirm_bar.hide()
+        if bridge is not None:
+            bridge.deleteLater()
+        self.ride_finished.emit(summary, info, x, y)
+
+    def _apply_status(self, status: RideStatus) -> None:
+        self.last_status = status
+        self.target_tile.set_value(display.whole(status.target_w))
+        self.target_tile.set_caption(
+            "" if status.next_target_w is None else f"next {status.next_target_w} W"
+        )
+        self.interval_tile.set_value(display.m_ss(status.interval_left_s))
+        self.interval_tile.set_caption(
+            ""
+            if status.interval_index is None
+            else f"interval {status.interval_index + 1} of {self._interval_count}"
+        )
+        self.intensity_tile.set_value(str(status.intensity_pct))
+        self.progress_label.setText(
+            f"{display.h_mm_ss(status.position_s)} / {display.h_mm_ss(status.duration_s)}"
+        )
+        if len(self._recent_power) == self._recent_power.maxlen:
+            avg = sum(self._recent_power) / len(self._recent_power)
+            self.power_tile.set_caption(f"3 s avg {round(avg)}")
+        self.chart.set_position(status.position_s)
+        self._show_state(status.state)
+
+    def _show_state(self, state: RideState) -> None:
+        paused = state is RideState.PAUSED
+        self.state_chip.setText("PAUSED" if paused else "RIDING")
+        set_style_property(self.state_chip, "state", "paused" if paused else "riding")
+        self.pause_button.setText("Resume  ·  Space" if paused else "Pause  ·  Space")
+        self.pause_button.setAccessibleName("Resume" if paused else "Pause")
+
+    # -- banner ------------------------------------------------------------------------------
+    @Slot(str)
+    def show_banner(self, message: str) -> None:
+        self.banner_label.setText(message)
+        self.banner.show()
+        self._banner_timer.start(BANNER_SHOW_MS)
+
+    @Slot()
+    def hide_banner(self) -> None:
+        self._banner_timer.stop()
+        self.banner.hide()
+
+    # -- rider actions -------------------------------------------------------------------------
+    @Slot()
+    def toggle_pause(self) -> None:
+        if self.handle is not None:
+            self.handle.toggle_pause()
+
+    @Slot()
+    def intensity_up(self) -> None:
+        if self.handle is not None:
+            self.handle.nudge_intensity(INTENSITY_STEP_PCT)
+
+    @Slot()
+    def intensity_down(self) -> None:
+        if self.handle is not None:
+            self.handle.nudge_intensity(-INTENSITY_STEP_PCT)
+
+    @Slot()
+    def skip_forward(self) -> None:
+        if self.handle is not None:
+            self.handle.skip_forward()
+
+    @Slot()
+    def skip_back(self) -> None:
+        if self.handle is not None:
+            self.handle.skip_back()
+
+    @Slot()
+    def finish(self) -> None:
+        if self.handle is not None:
+            self.handle.finish()
+
+    @Slot()
+    def ask_discard(self) -> None:
+        if self.handle is None:
+            return
+        self.confirm_bar.show()
+        self.keep_button.setFocus()
+
+    @Slot()
+    def cancel_discard(self) -> None:
+        self.confirm_bar.hide()
+        self.setFocus()
+
+    @Slot()
+    def confirm_discard(self) -> None:
+        self.confirm_bar.hide()
+        if self.handle is not None:
+            self.handle.discard()
+
+    def _set_controls_enabled(self, enabled: bool) -> None:
+        for button in self._controls:
+            button.setEnabled(enabled)
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(enabled)

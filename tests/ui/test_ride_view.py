@@ -1,0 +1,251 @@
+"""The ride screen driven by a real ride: device loop, ride controller, simulated trainer.
+
+Waits are on signals (qtbot.waitSignal / waitUntil), never on sleeps.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.core.ride.session import RideState
+from app.ui import display
+
+
+def start(window, name: str):  # type: ignore[no-untyped-def]
+    """Select `name` in the library and press Ride; returns the ride view."""
+    view = window.library_view
+    view.select_row([e.name for e in view.visible_entries()].index(name))
+    view.detail.ride_button.click()
+    assert window.current_page() is window.ride_view
+    return window.ride_view
+
+
+def wait_sample(qtbot, ride, check=None, timeout=5000):  # type: ignore[no-untyped-def]
+    """The next sample (and its status) that passes `check`, after the screen showed it."""
+    with qtbot.waitSignal(
+        ride.bridge.sample,
+        timeout=timeout,
+        check_params_cb=(lambda s, st: check(s, st)) if check else None,
+    ) as blocker:
+        pass
+    return blocker.args
+
+
+def test_ride_starts_and_tiles_follow_the_samples(window, qtbot) -> None:
+    ride = start(window, "Sweet Spot 3x12")
+    assert ride.title.text() == "Sweet Spot 3x12"
+    assert window.nav_ride.isChecked()
+    assert window.library_view.detail.ride_button.text().startswith("Back to ride")
+
+    sample, status = wait_sample(qtbot, ride, lambda s, st: s.elapsed_s >= 5)
+    assert not sample.no_data
+    assert ride.power_tile.value() == str(round(sample.power_w))
+    assert ride.hr_tile.value() == str(round(sample.hr_bpm))
+    assert ride.cadence_tile.value() == str(round(sample.cadence_rpm))
+    assert ride.target_tile.value() == str(status.target_w)
+    assert ride.elapsed_tile.value() == display.h_mm_ss(status.elapsed_s)
+    assert ride.interval_tile.value() == display.m_ss(status.interval_left_s)
+    assert ride.interval_tile.caption() == "interval 1 of 8"
+    assert ride.intensity_tile.value() == "100"
+    # warm-up ramp 50 % → 75 % of 250 W: the target is in between
+    assert 125 <= status.target_w <= 190
+    assert ride.chart.point_count() >= 5
+
+
+def test_space_pauses_and_resumes(window, qtbot) -> None:
+    ride = start(window, "Sweet Spot 3x12")
+    wait_sample(qtbot, ride)
+    assert ride.hasFocus() or ride.isAncestorOf(window.focusWidget())
+
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.state is RideState.PAUSED
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_Space)
+    assert ride.state_chip.text() == "PAUSED"
+    assert ride.pause_button.text().startswith("Resume")
+    position = ride.last_status.position_s
+    sample, status = wait_sample(qtbot, ride)
+    assert sample.paused and status.position_s == position  # the workout stands still
+
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.state is RideState.RIDING
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_Space)
+    assert ride.state_chip.text() == "RIDING"
+    assert ride.pause_button.text().startswith("Pause")
+    wait_sample(qtbot, ride, lambda s, st: st.position_s > position)
+
+
+def test_arrow_keys_change_intensity_one_percent_at_a_time(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride)
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.intensity_pct == 102):
+        qtbot.keyClick(ride, Qt.Key.Key_Up)
+        qtbot.keyClick(ride, Qt.Key.Key_Up)
+    assert ride.intensity_tile.value() == "102"
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.intensity_pct == 101):
+        qtbot.keyClick(ride, Qt.Key.Key_Down)
+    assert ride.intensity_tile.value() == "101"
+    # the target follows the intensity
+    _, status = wait_sample(qtbot, ride)
+    assert status.intensity_pct == 101
+
+
+def test_skip_keys_move_between_intervals(window, qtbot) -> None:
+    ride = start(window, "VO2 Max 5x3")
+    wait_sample(qtbot, ride)
+    # paused, so the workout position cannot run on between the keys (skipping back more
+    # than 5 s into an interval restarts it instead of going to the one before)
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.state is RideState.PAUSED
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_Space)
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.interval_index == 1):
+        qtbot.keyClick(ride, Qt.Key.Key_N)
+    assert ride.interval_tile.caption() == "interval 2 of 12"
+    assert ride.target_tile.value() == "300"  # 120 % of 250 W
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.interval_index == 0):
+        qtbot.keyClick(ride, Qt.Key.Key_P)
+    assert ride.interval_tile.caption() == "interval 1 of 12"
+
+
+def test_buttons_steer_the_ride_too(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride)
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.intensity_pct == 99):
+        qtbot.mouseClick(ride.minus_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.state is RideState.PAUSED
+    ):
+        ride.pause_button.setFocus()
+        qtbot.keyClick(ride.pause_button, Qt.Key.Key_Return)  # keyboard-activated button
+
+
+def test_finish_shows_the_summary_of_the_ride(fast_window, qtbot) -> None:
+    window = fast_window
+    ride = window.ride_view  # built before the ride, so the finish cannot be missed
+    with qtbot.waitSignal(ride.ride_finished, timeout=10_000) as blocker:
+        start(window, "Quick Spin")
+    summary = blocker.args[0]
+    assert summary is not None
+    assert summary.elapsed_s == 120 and summary.moving_s == 120
+    assert window.current_page() is window.summary_view
+
+    shown = window.summary_view.values()
+    assert shown["duration"] == "0:02:00"
+    assert shown["avg_power"] == str(round(summary.avg_power_w))
+    assert shown["np"] == str(round(summary.np_w))
+    assert shown["max_power"] == str(round(summary.max_power_w))
+    assert shown["intensity_factor"] == f"{summary.intensity_factor:.2f}"
+    assert shown["tss"] == str(round(summary.tss))
+    assert shown["work"] == str(round(summary.work_kj))
+    assert shown["avg_hr"] == str(round(summary.avg_hr_bpm))
+    assert shown["avg_cadence"] == str(round(summary.avg_cadence_rpm))
+    assert shown["distance"] == f"{summary.distance_m / 1000:.2f}"
+    assert summary.distance_m > 0 and summary.avg_power_w > 0
+    assert "Quick Spin" in window.summary_view.subtitle.text()
+    assert window.summary_view.chart.point_count() == 120
+    assert not window.ride_active
+
+    window.summary_view.back_button.click()
+    assert window.current_page() is window.library_view
+    assert window.library_view.detail.ride_button.text().startswith("Ride")
+
+
+def test_finish_button_ends_the_ride_early(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride, lambda s, st: s.elapsed_s >= 3)
+    with qtbot.waitSignal(ride.ride_finished) as blocker:
+        ride.finish_button.click()
+    summary = blocker.args[0]
+    assert summary is not None and summary.elapsed_s >= 4
+    assert window.current_page() is window.summary_view
+    assert window.summary_view.values()["duration"] == display.h_mm_ss(summary.elapsed_s)
+
+
+def test_discard_asks_inline_then_returns_to_the_library(window, qtbot) -> None:
+    ride = start(window, "Sweet Spot 3x12")
+    wait_sample(qtbot, ride)
+    ride.discard_button.click()
+    assert ride.confirm_bar.isVisible()
+    wait_sample(qtbot, ride)  # the ride goes on while the question is shown
+
+    ride.keep_button.click()  # changed my mind
+    assert not ride.confirm_bar.isVisible()
+    assert window.ride_active
+
+    ride.discard_button.click()
+    with qtbot.waitSignal(ride.ride_finished) as blocker:
+        ride.confirm_discard_button.click()
+    assert blocker.args[0] is None
+    assert window.current_page() is window.library_view
+    assert not window.ride_active
+    assert window.statusBar().currentMessage() == "Ride discarded"
+
+
+def test_trainer_message_is_a_banner_and_dropouts_show_dashes(window, rig, qtbot) -> None:
+    rig.trainer.drop_out()  # connect fails: the ride goes on without data
+    ride = start(window, "Endurance Hour")
+    # first "Could not connect ...", then the first failed command: the newest shows
+    qtbot.waitUntil(lambda: "did not take the command" in ride.banner_label.text())
+    assert ride.banner.isVisible()
+    assert rig.trainer.name in ride.banner_label.text()
+    assert window.current_page() is ride  # no dialog took over
+
+    sample, status = wait_sample(qtbot, ride)
+    assert sample.no_data
+    for tile in (ride.power_tile, ride.hr_tile, ride.cadence_tile):
+        assert tile.value() == "—"
+    assert ride.target_tile.value() == str(status.target_w)  # targets still show
+
+    ride.hide_banner()
+    assert not ride.banner.isVisible()
+
+
+def test_free_ride_has_no_target(window, qtbot) -> None:
+    ride = start(window, "Free Spin 20")
+    _, status = wait_sample(qtbot, ride)
+    assert status.target_w is None
+    assert ride.target_tile.value() == "—"
+
+
+def test_starting_while_riding_goes_back_to_the_ride(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride)
+    window.show_library()
+    first = ride.handle
+    window.library_view.detail.ride_button.click()
+    assert window.current_page() is ride
+    assert ride.handle is first  # no second ride
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0:00"), (59.2, "1:00"), (245, "4:05")])
+def test_interval_time_is_m_ss(seconds, text) -> None:
+    assert display.m_ss(seconds) == text
+    assert display.m_ss(None) == "—"
+    assert display.whole(math.nan) == "—"
+
+
+def test_an_hour_long_ride_runs_to_its_summary(fast_window, qtbot) -> None:
+    """3600 samples through the screen and the chart: no slowdown, no crash (see
+    test_widgets' reference-count test), and the chart holds every second."""
+    window = fast_window
+    ride = window.ride_view
+    with qtbot.waitSignal(ride.ride_finished, timeout=60_000) as blocker:
+        start(window, "Endurance Hour")
+    summary = blocker.args[0]
+    assert summary.elapsed_s == 3600
+    assert window.summary_view.values()["duration"] == "1:00:00"
+    assert window.summary_view.chart.point_count() == 3600
+
+
+def test_closing_the_window_mid_ride_finishes_and_keeps_the_ride(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride, lambda s, st: s.elapsed_s >= 2)
+    handle = ride.handle
+    window.close()
+    summary = handle.done.result(timeout=5)
+    assert summary is not None and summary.elapsed_s >= 3  # finished, not discarded
