@@ -43,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
+    import tempfile
+
     from PySide6.QtWidgets import QApplication
 
     from app.core.workouts.timeline import Timeline
+    from app.infra.paths import app_paths
     from app.infra.sim.physics import TrainerPhysics
     from app.infra.sim.trainer import SimulatedTrainerLink
     from app.runtime.clock import VirtualClock
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.runtime.ride_control import RideController
     from app.ui.app import create_main_window
     from app.ui.services import GuiServices
-    from app.wiring import open_bundled_library
+    from app.wiring import open_library
 
     class GatedClock(VirtualClock):
         """Virtual time that runs freely up to `limit_s`, then waits for more."""
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             await super().sleep_until(deadline_s)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    library, _ = open_bundled_library()
+    library = open_library(app_paths(tempfile.mkdtemp(prefix="freewheel-shots-")))
     clock = GatedClock()
     loop = DeviceLoop(name="screenshots").start()
     trainer = SimulatedTrainerLink(clock, TrainerPhysics(ftp_w=FTP_W, seed=3))

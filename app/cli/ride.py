@@ -9,19 +9,22 @@ from pathlib import Path
 from app.cli.workout import load_workout_file
 from app.core.ride.samples import RideSummary
 from app.core.workouts.model import Workout
-from app.infra.paths import app_paths
+from app.infra.paths import AppPaths, app_paths
 from app.main import EXIT_FAILURE, EXIT_OK, UsageError
-from app.wiring import DEFAULT_FTP_W, build_ride_stack, make_clock, open_bundled_library
+from app.wiring import DEFAULT_FTP_W, build_ride_stack, make_clock, open_library
 
 
-def resolve_workout(name_or_file: str) -> Workout:
+def resolve_workout(name_or_file: str, paths: AppPaths) -> Workout:
     if Path(name_or_file).suffix and Path(name_or_file).exists():
         return load_workout_file(name_or_file)
-    library, _ = open_bundled_library()
-    entry = library.find(name_or_file)
-    if entry is None:
-        raise UsageError(f"no workout named {name_or_file!r} in the library, and no such file")
-    return entry.workout
+    library = open_library(paths)
+    try:
+        entry = library.find(name_or_file)
+        if entry is None:
+            raise UsageError(f"no workout named {name_or_file!r} in the library, and no such file")
+        return entry.workout
+    finally:
+        library.close()
 
 
 def _speed(text: str) -> str | float:
@@ -37,12 +40,13 @@ def _speed(text: str) -> str | float:
 
 
 def ride_command(args: argparse.Namespace) -> int:
-    workout = resolve_workout(args.workout)
+    paths = app_paths(args.data_dir)
+    workout = resolve_workout(args.workout, paths)
     ftp_w = args.ftp or DEFAULT_FTP_W
     if ftp_w <= 0 or not 50 <= args.intensity <= 150:
         raise UsageError("--ftp must be positive and --intensity between 50 and 150")
     stack = build_ride_stack(
-        app_paths(args.data_dir), clock=make_clock(_speed(args.speed)), ftp_w=ftp_w, seed=args.seed
+        paths, clock=make_clock(_speed(args.speed)), ftp_w=ftp_w, seed=args.seed
     )
     try:
         handle = stack.controller.start(workout, ftp_w=ftp_w, intensity_pct=args.intensity)

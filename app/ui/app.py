@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.ui.main_window import MainWindow
@@ -53,5 +53,8 @@ def run_gui(services: GuiServices, argv: list[str] | None = None) -> int:
             app.exit(0)
 
         window.ready.connect(ready)
+    if services.after_ready is not None:
+        warm_up = services.after_ready
+        window.ready.connect(lambda: QTimer.singleShot(0, warm_up))
     window.show()
     return app.exec()

@@ -11,8 +11,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # not needed at run time: keeps asyncio & co. off the start-up path
+    from collections.abc import Callable
+
     from app.core.workouts.catalog import CatalogEntry
-    from app.runtime.ride_control import RideController
+    from app.core.workouts.model import Workout
+    from app.runtime.ride_control import RideHandle
+    from app.runtime.ride_runner import RideObserver
+
+
+class RideStarter(Protocol):
+    """Starts rides: a RideController, or a stand-in that builds one on first use."""
+
+    def start(
+        self,
+        workout: Workout,
+        *,
+        ftp_w: float,
+        intensity_pct: int = 100,
+        observers: list[RideObserver] | None = None,
+    ) -> RideHandle: ...
 
 
 class WorkoutLibrary(Protocol):
@@ -27,7 +44,9 @@ class WorkoutLibrary(Protocol):
 @dataclass
 class GuiServices:
     library: WorkoutLibrary
-    rides: RideController
+    rides: RideStarter
     ftp_w: float
     trainer_name: str = "Trainer"
     status_text: str = ""
+    # called once, soon after the window first shows: warm up what the first ride needs
+    after_ready: Callable[[], None] | None = None

@@ -13,7 +13,7 @@ from app.infra.paths import app_paths
 from app.runtime.clock import ScaledClock
 from app.ui.app import create_main_window
 from app.ui.services import GuiServices
-from app.wiring import build_ride_stack, open_bundled_library
+from app.wiring import build_ride_stack, open_library
 
 FTP_W = 220.0
 
@@ -21,12 +21,13 @@ FTP_W = 220.0
 @pytest.fixture
 def app_parts(tmp_path, request):
     speed = getattr(request, "param", 200.0)
-    library, report = open_bundled_library()
-    assert not report.errors
+    library = open_library(app_paths(tmp_path))
+    assert not library.errors
     stack = build_ride_stack(app_paths(tmp_path), clock=ScaledClock(speed), ftp_w=FTP_W)
     services = GuiServices(library, stack.controller, FTP_W, stack.trainer.name, "Offline")
     yield services, stack, tmp_path
     stack.close()
+    library.close()
 
 
 def journal_rows(home):

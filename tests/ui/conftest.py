@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from app.core.ride.samples import normalized_power
-from app.core.workouts.catalog import CatalogEntry, search, with_search_text
+from app.core.workouts.catalog import CatalogEntry, search, search_text_of
 from app.core.workouts.model import PowerUnit, RepeatBlock, Step, StepKind, StepRole, Workout
 from app.core.workouts.timeline import Timeline
 from app.infra.sim.physics import TrainerPhysics
@@ -103,15 +103,20 @@ def catalog_entry(workout: Workout, ftp_w: float = FTP_W) -> CatalogEntry:
     np_w = normalized_power(watts) or 0.0
     intensity = np_w / ftp_w
     slug = workout.name.lower().replace(" ", "-")
-    return with_search_text(
-        CatalogEntry(
-            id=f"test:{slug}",
-            workout=workout,
-            source="bundled",
-            duration_s=workout.duration_s,
-            tss=len(watts) * intensity**2 * 100 / 3600,
-            intensity_factor=intensity,
-        )
+    return CatalogEntry(
+        id=f"test:{slug}",
+        name=workout.name,
+        source="bundled",
+        duration_s=workout.duration_s,
+        tss=len(watts) * intensity**2 * 100 / 3600,
+        intensity_factor=intensity,
+        loader=lambda: workout,
+        category=workout.category,
+        description=workout.description,
+        tags=workout.tags,
+        search_text=search_text_of(
+            workout.name, workout.category, workout.tags, workout.description
+        ),
     )
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import sys
-from app.core.workouts.catalog import CatalogEntry, search
+from app.core.workouts.catalog import entry_for, search
 from app.core.workouts.model import Step, StepKind, Workout
 from app.runtime.clock import VirtualClock
 from app.runtime.device_loop import DeviceLoop
@@ -20,7 +20,7 @@ from app.ui.app import run_gui
 from app.ui.services import GuiServices
 
 workout = Workout("Tempo", (Step(StepKind.STEADY, 600, 0.8, 0.8),), category="Tempo")
-entries = [CatalogEntry("t:tempo", workout, "bundled", 600, 10.7, 0.8)]
+entries = [entry_for(workout, "t:tempo", "bundled")]
 
 class Library:
     def entries(self):

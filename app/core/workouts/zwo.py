@@ -68,7 +68,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
     (codecs.BOM_UTF16_LE, "utf-16"),
 )
-_XML_INVALID_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _IGNORED_INTERVAL_TAGS = frozenset({"gameplayevent", "textnotification"})
 _CUE_TAG = "textevent"
 

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from app.core.ride.samples import RideSummary, Sample
 from app.core.ride.session import RideState, RideStatus
 from app.core.workouts.model import Workout
-from app.runtime.ride_control import RideController, RideHandle, RideInfo
+from app.runtime.ride_control import RideHandle, RideInfo
 from app.ui import display
 from app.ui.bridge import RideBridge
+from app.ui.services import RideStarter
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.ride_chart import RideChart
 from app.ui.widgets.tile import Tile
@@ -244,7 +245,7 @@ class RideView(QWidget):
 
     # -- starting a ride ---------------------------------------------------------------------
     def start(
-        self, rides: RideController, workout: Workout, ftp_w: float, intensity_pct: int = 100
+        self, rides: RideStarter, workout: Workout, ftp_w: float, intensity_pct: int = 100
     ) -> RideHandle:
         """Start a ride and show it. The bridge is connected before the ride starts, so no
         signal from the device loop can arrive before the screen listens."""
