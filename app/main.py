@@ -43,6 +43,27 @@ def build_parser() -> argparse.ArgumentParser:
     info = workout_sub.add_parser("info", parents=[common], help="describe a workout file")
     info.add_argument("file")
 
+    imp = sub.add_parser("import", parents=[common], help="add workout files or folders")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+
+    library = sub.add_parser("library", help="the workout library")
+    library_sub = library.add_subparsers(dest="library_command", required=True)
+    listing = library_sub.add_parser("list", parents=[common], help="list the library")
+    listing.add_argument("--search", help="words that must all appear")
+    listing.add_argument("--category", action="append", help="only this category (repeatable)")
+    listing.add_argument("--source", action="append", choices=["bundled", "imported", "synced"])
+    listing.add_argument("--min-minutes", type=float)
+    listing.add_argument("--max-minutes", type=float)
+    listing.add_argument("--favourites", action="store_true")
+    listing.add_argument(
+        "--sort", default="name", choices=["name", "duration", "tss", "if", "category"]
+    )
+
+    convert = sub.add_parser("convert", parents=[common], help="convert a workout file")
+    convert.add_argument("input", metavar="IN")
+    convert.add_argument("output", metavar="OUT")
+    convert.add_argument("--ftp", type=int, help="FTP in watts, where the format needs one")
+
     return parser
 
 
@@ -62,6 +83,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command in ("import", "library", "convert"):
+        from app.cli import library
+
+        handler = {
+            "import": library.import_command,
+            "library": library.library_list_command,
+            "convert": library.convert_command,
+        }[args.command]
+        return handler(args)
     if args.command == "workout":
         from app.cli.workout import workout_info_command
 

@@ -40,7 +40,9 @@ def open_library(paths: AppPaths) -> LibraryStore:
     from app.infra.store.library_db import LibraryStore
 
     paths.ensure()
-    return LibraryStore(paths.cache_dir / "library.db", resources_dir() / "workouts")
+    return LibraryStore(
+        paths.cache_dir / "library.db", resources_dir() / "workouts", paths.imported_dir
+    )
 
 
 def make_sim_trainer(clock: LoopClock, ftp_w: float, seed: int = 1) -> SimulatedTrainerLink:

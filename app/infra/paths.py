@@ -22,6 +22,11 @@ class AppPaths:
         return self.data_dir / "rides.db"
 
     @property
+    def imported_dir(self) -> Path:
+        """The rider's imported workout files, kept so the library cache can be rebuilt."""
+        return self.data_dir / "workouts"
+
+    @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.json"
 

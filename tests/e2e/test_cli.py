@@ -75,3 +75,53 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, needle):
     assert needle in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_import_a_folder_then_list_it(tmp_path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    erg = incoming / "tempo.erg"
+    result = freewheel("convert", str(WORKOUTS / "tempo-3x10.zwo"), str(erg), "--ftp", "250",
+                       home=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "dropped:" in result.stdout
+    (incoming / "broken.mrc").write_text("[COURSE DATA]\n0 50\n")
+    (incoming / "same.zwo").write_bytes((WORKOUTS / "vo2-5x4.zwo").read_bytes())
+
+    result = freewheel("import", str(incoming), "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [a["name"] for a in report["added"]] == ["Tempo 3x10"]
+    assert report["duplicates"] == [
+        {"path": str(incoming / "same.zwo"), "existing": "bundled:vo2-5x4"}
+    ]
+    assert [Path(e["path"]).name for e in report["errors"]] == ["broken.mrc"]
+    assert "broken.mrc" in result.stderr
+
+    listed = json.loads(freewheel("library", "list", "--source", "imported", "--json",
+                                  home=tmp_path).stdout)  # fmt: skip
+    assert [e["name"] for e in listed] == ["Tempo 3x10"]
+    found = json.loads(freewheel("library", "list", "--search", "tempo 3x10", "--json",
+                                 home=tmp_path).stdout)  # fmt: skip
+    assert {e["source"] for e in found} == {"bundled", "imported"}
+
+
+def test_convert_reports_an_ftp_it_needs_and_unknown_formats(tmp_path):
+    erg = tmp_path / "w.erg"
+    result = freewheel("convert", str(WORKOUTS / "vo2-5x4.zwo"), str(erg), home=tmp_path)
+    assert result.returncode == 2 and "--ftp" in result.stderr and not erg.exists()
+    result = freewheel("convert", str(WORKOUTS / "vo2-5x4.zwo"), str(tmp_path / "w.gpx"),
+                       home=tmp_path)  # fmt: skip
+    assert result.returncode == 2 and "unknown workout format" in result.stderr
+
+
+@pytest.mark.parametrize("ext", [".zwo", ".mrc", ".fit", ".txt"])
+def test_convert_round_trips_through_every_format(tmp_path, ext):
+    out = tmp_path / f"w{ext}"
+    assert freewheel("convert", str(WORKOUTS / "threshold-2x20.zwo"), str(out),
+                     home=tmp_path).returncode == 0  # fmt: skip
+    info = json.loads(freewheel("workout", "info", str(out), "--json", home=tmp_path).stdout)
+    original = json.loads(freewheel("workout", "info", str(WORKOUTS / "threshold-2x20.zwo"),
+                                    "--json", home=tmp_path).stdout)  # fmt: skip
+    assert info["duration_s"] == original["duration_s"]
+    assert info["tss"] == pytest.approx(original["tss"], abs=0.5)

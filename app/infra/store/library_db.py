@@ -1,18 +1,23 @@
-"""library.db: the workout library cache — bundled, imported and synced workouts.
+"""library.db: the index of every workout the rider can ride — bundled, imported, synced.
 
-It only holds what can be rebuilt (bundled files, the rider's imports are copied in as
-content, the next sync refills the rest), so a corrupt file is moved aside and rebuilt,
-never a reason not to start. Listing and search run on metadata held in memory; a workout
-is parsed from its stored content only when a screen or a ride asks for it.
+The index is a cache: bundled files ship with the app and imported files are kept as
+copies in the data folder, so a corrupt or outdated library.db is moved aside and rebuilt
+from them, never a reason not to start. Folders are synced per file (size and mtime), so
+a launch re-parses only what changed. Listing and search run on metadata held in memory;
+a workout is parsed from its stored content only when a screen or a ride asks for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.core.workouts.catalog import CatalogEntry, entry_for, search, search_text_of
@@ -21,7 +26,7 @@ from app.core.workouts.model import Workout, WorkoutFormatError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS workouts (
     id TEXT PRIMARY KEY,
@@ -32,17 +37,25 @@ CREATE TABLE IF NOT EXISTS workouts (
     tags TEXT NOT NULL,
     duration_s REAL NOT NULL, tss REAL NOT NULL, intensity_factor REAL NOT NULL,
     z1 REAL, z2 REAL, z3 REAL, z4 REAL, z5 REAL, z6 REAL, z7 REAL,
+    profile BLOB NOT NULL,
     format TEXT NOT NULL,
     content BLOB NOT NULL,
     content_sha256 TEXT NOT NULL,
-    favourite INTEGER NOT NULL DEFAULT 0
+    file_size INTEGER NOT NULL DEFAULT -1,
+    file_mtime_ns INTEGER NOT NULL DEFAULT -1
 );
 CREATE INDEX IF NOT EXISTS workouts_by_hash ON workouts(content_sha256);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _COLUMNS = (
     "id, source, name, category, description, tags, duration_s, tss, intensity_factor, "
-    "z1, z2, z3, z4, z5, z6, z7, favourite"
+    "z1, z2, z3, z4, z5, z6, z7, profile"
+)
+_INSERT = (
+    "INSERT OR REPLACE INTO workouts (id, source, name, category, description, tags, "
+    "duration_s, tss, intensity_factor, z1, z2, z3, z4, z5, z6, z7, profile, format, "
+    "content, content_sha256, file_size, file_mtime_ns) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _TAG_SEP = "\x1f"
 
@@ -52,31 +65,32 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def folder_signature(folder: Path) -> str:
-    """Changes when any workout file in the folder is added, removed or rewritten."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.suffix.lower() in READABLE_EXTENSIONS:
-            stat = path.stat()
-            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+@dataclass
+class ImportReport:
+    added: list[CatalogEntry] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing id)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, what is wrong)
 
 
 class LibraryStore:
-    def __init__(self, path: Path, bundled_dir: Path) -> None:
+    def __init__(self, path: Path, bundled_dir: Path, imported_dir: Path) -> None:
         self.path = path
         self.bundled_dir = bundled_dir
-        self.errors: list[str] = []  # bundled files that did not parse
+        self.imported_dir = imported_dir
+        self.errors: list[str] = []  # bundled or imported files that did not parse
         self.recovered_from: Path | None = None  # where a corrupt cache was moved
-        self._lock = threading.Lock()
+        self._favourites_file = imported_dir.parent / "favourites.json"
+        self._lock = threading.RLock()
         self._conn = self._open()
         self._workouts: dict[str, Workout] = {}
+        self._favourites = self._load_favourites()
         self._entries: list[CatalogEntry] = []
         self._by_id: dict[str, CatalogEntry] = {}
-        self.sync_bundled()
+        self.sync_folder(bundled_dir, "bundled")
+        self.sync_folder(imported_dir, "imported")
         self._reload()
 
-    # -- opening, and surviving a corrupt cache ---------------------------------------------
+    # -- opening, and surviving a corrupt or outdated cache -------------------------------------
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -91,49 +105,130 @@ class LibraryStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
             version = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if version is not None and int(version[0]) != SCHEMA_VERSION:
+            if version is not None and version[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"schema {version[0]}, expected {SCHEMA_VERSION}")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             conn.execute("SELECT COUNT(*) FROM workouts").fetchone()
-        except (sqlite3.DatabaseError, ValueError):
+        except sqlite3.DatabaseError:
             conn.close()
             raise
         return conn
 
     def _move_aside(self, exc: Exception) -> Path:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-        log.warning("library cache %s unreadable (%s): moved to %s", self.path, exc, aside)
+        log.warning("library cache %s unusable (%s): moved to %s", self.path, exc, aside)
         for suffix in ("", "-wal", "-shm"):
             part = Path(f"{self.path}{suffix}")
             if part.exists():
                 part.rename(f"{aside}{suffix}")
         return aside
 
-    # -- bundled workouts ---------------------------------------------------------------------
-    def sync_bundled(self) -> None:
-        """Re-read the bundled folder only when it changed since the last launch."""
-        signature = folder_signature(self.bundled_dir)
+    # -- folders: bundled workouts and the rider's imported copies -------------------------------
+    def sync_folder(self, folder: Path, source: str) -> None:
+        """Index new or changed files, forget removed ones; unchanged files are not read."""
+        on_disk = {p.stem: p for p in _workout_files(folder)}
         with self._lock:
-            stored = self._conn.execute("SELECT value FROM meta WHERE key='bundled'").fetchone()
-        if stored is not None and stored[0] == signature:
-            return
+            known = {
+                row[0].split(":", 1)[1]: (row[1], row[2])
+                for row in self._conn.execute(
+                    "SELECT id, file_size, file_mtime_ns FROM workouts WHERE source=?", (source,)
+                )
+            }
         rows = []
-        for path in sorted(self.bundled_dir.iterdir()) if self.bundled_dir.is_dir() else []:
-            if path.suffix.lower() not in READABLE_EXTENSIONS:
+        for stem, path in on_disk.items():
+            stat = path.stat()
+            if known.get(stem) == (stat.st_size, stat.st_mtime_ns):
                 continue
+            row = self._row_for_file(path, f"{source}:{stem}", source, stat)
+            if row is not None:
+                rows.append(row)
+        gone = [(f"{source}:{stem}",) for stem in known if stem not in on_disk]
+        if rows or gone:
+            with self._lock:
+                self._conn.execute("BEGIN")
+                self._conn.executemany("DELETE FROM workouts WHERE id=?", gone)
+                self._conn.executemany(_INSERT, rows)
+                self._conn.execute("COMMIT")
+
+    def _row_for_file(
+        self, path: Path, entry_id: str, source: str, stat: os.stat_result
+    ) -> tuple[object, ...] | None:
+        try:
             data = path.read_bytes()
-            try:
-                workout = read_workout(data, path.name)
-            except WorkoutFormatError as exc:
-                self.errors.append(str(exc))
-                continue
-            rows.append(_row(f"bundled:{path.stem}", "bundled", workout, data, path.name))
+            workout = read_workout(data, path.name)
+        except (OSError, WorkoutFormatError) as exc:
+            log.warning("skipping workout %s: %s", path, exc)
+            self.errors.append(str(exc))
+            return None
+        return _row(entry_id, source, workout, data, path.name, stat)
+
+    # -- importing ----------------------------------------------------------------------------
+    def import_paths(self, paths: Iterable[Path]) -> ImportReport:
+        """Copy workout files (and folders of them) into the library. Duplicates by content
+        are skipped; a broken file is reported and the rest still come in."""
+        report = ImportReport()
         with self._lock:
-            self._conn.execute("BEGIN")
-            self._conn.execute("DELETE FROM workouts WHERE source='bundled'")
-            self._conn.executemany(_INSERT, rows)
-            self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('bundled', ?)", (signature,))
-            self._conn.execute("COMMIT")
+            seen = {
+                row[0]: row[1]
+                for row in self._conn.execute("SELECT content_sha256, id FROM workouts")
+            }
+        rows = []
+        self.imported_dir.mkdir(parents=True, exist_ok=True)
+        for path in _expand(paths, report):
+            row = self._import_one(path, seen, report)
+            if row is not None:
+                rows.append(row)
+        if rows:
+            _fsync_dir(self.imported_dir)
+            with self._lock:
+                self._conn.execute("BEGIN")
+                self._conn.executemany(_INSERT, rows)
+                self._conn.execute("COMMIT")
+            self._reload()
+            report.added = [self._by_id[str(row[0])] for row in rows if str(row[0]) in self._by_id]
+        return report
+
+    def _import_one(
+        self, path: Path, seen: dict[str, str], report: ImportReport
+    ) -> tuple[object, ...] | None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.errors.append((str(path), exc.strerror or str(exc)))
+            return None
+        key = content_key(data)
+        if key in seen:
+            report.duplicates.append((str(path), seen[key]))
+            return None
+        try:
+            workout = read_workout(data, path.name)
+        except WorkoutFormatError as exc:
+            report.errors.append((str(path), str(exc)))
+            return None
+        stem = key[:16]
+        copy = self.imported_dir / f"{stem}{extension_of(path.name)}"
+        _write_atomic(copy, data)
+        seen[key] = f"imported:{stem}"
+        return _row(f"imported:{stem}", "imported", workout, data, copy.name, copy.stat())
+
+    # -- favourites (user data: kept beside the imports, not in the cache) ----------------------
+    def _load_favourites(self) -> set[str]:
+        try:
+            ids = json.loads(self._favourites_file.read_text("utf-8"))
+            return {str(i) for i in ids} if isinstance(ids, list) else set()
+        except (OSError, ValueError):
+            return set()
+
+    def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry:
+        with self._lock:
+            entry = self._by_id[entry_id]
+            (self._favourites.add if favourite else self._favourites.discard)(entry_id)
+            self._favourites_file.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self._favourites_file, json.dumps(sorted(self._favourites)).encode())
+            updated = replace(entry, favourite=favourite)
+            self._by_id[entry_id] = updated
+            self._entries = [updated if e.id == entry_id else e for e in self._entries]
+        return updated
 
     # -- reading ----------------------------------------------------------------------------------
     def _reload(self) -> None:
@@ -145,22 +240,25 @@ class LibraryStore:
         self._by_id = {e.id: e for e in entries}
 
     def _entry(self, row: tuple[object, ...]) -> CatalogEntry:
-        entry_id, source, name, category, description, tags_text = row[:6]
-        tags = tuple(str(tags_text).split(_TAG_SEP)) if tags_text else ()
+        entry_id, source, name, category, description, tags_text = (str(v) for v in row[:6])
+        tags = tuple(tags_text.split(_TAG_SEP)) if tags_text else ()
+        numbers = [float(v) if isinstance(v, int | float) else 0.0 for v in row[6:16]]
+        blob = row[16]
         return CatalogEntry(
-            id=str(entry_id),
-            name=str(name),
-            source=str(source),
-            duration_s=float(row[6]),  # type: ignore[arg-type]
-            tss=float(row[7]),  # type: ignore[arg-type]
-            intensity_factor=float(row[8]),  # type: ignore[arg-type]
-            loader=lambda: self.workout(str(entry_id)),
-            category=str(category),
-            description=str(description),
+            id=entry_id,
+            name=name,
+            source=source,
+            duration_s=numbers[0],
+            tss=numbers[1],
+            intensity_factor=numbers[2],
+            loader=lambda: self.workout(entry_id),
+            category=category,
+            description=description,
             tags=tags,
-            zone_time_s=tuple(float(z or 0) for z in row[9:16]),  # type: ignore[arg-type]
-            favourite=bool(row[16]),
-            search_text=search_text_of(str(name), str(category), tags, str(description)),
+            zone_time_s=tuple(numbers[3:10]),
+            favourite=entry_id in self._favourites,
+            search_text=search_text_of(name, category, tags, description),
+            profile_blob=bytes(blob) if isinstance(blob, bytes) else b"",
         )
 
     def entries(self) -> list[CatalogEntry]:
@@ -200,20 +298,53 @@ class LibraryStore:
             self._conn.close()
 
 
-_INSERT = (
-    "INSERT OR REPLACE INTO workouts (id, source, name, category, description, tags, "
-    "duration_s, tss, intensity_factor, z1, z2, z3, z4, z5, z6, z7, format, content, "
-    "content_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
+def _workout_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in READABLE_EXTENSIONS)
+
+
+def _expand(paths: Iterable[Path], report: ImportReport) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in READABLE_EXTENSIONS
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            report.errors.append((str(path), "no such file or folder"))
+    return files
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _row(
-    entry_id: str, source: str, workout: Workout, data: bytes, filename: str
+    entry_id: str, source: str, workout: Workout, data: bytes, filename: str, stat: os.stat_result
 ) -> tuple[object, ...]:
     entry = entry_for(workout, entry_id, source)
-    zones = list(entry.zone_time_s) + [0.0] * (7 - len(entry.zone_time_s))
+    zones = [*entry.zone_time_s, *[0.0] * 7][:7]
     return (
         entry_id, source, workout.name, workout.category, workout.description,
         _TAG_SEP.join(workout.tags), entry.duration_s, entry.tss, entry.intensity_factor,
-        *zones[:7], extension_of(filename), data, content_key(data),
+        *zones, entry.profile_blob, extension_of(filename), data, content_key(data),
+        stat.st_size, stat.st_mtime_ns,
     )  # fmt: skip
