@@ -43,7 +43,7 @@ def test_bundled_workouts_are_indexed_with_metrics_and_profiles(dirs):
 
 def test_a_second_launch_reads_no_unchanged_file_and_picks_up_changes(dirs, monkeypatch):
     open_store(dirs).close()
-    db, bundled, imported = dirs
+    bundled = dirs[1]
     (bundled / "recovery-spin-20.zwo").unlink()
     changed = bundled / "vo2-5x4.zwo"
     changed.write_text(changed.read_text().replace("VO2 5x4", "VO2 Five by Four"))
