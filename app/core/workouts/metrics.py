@@ -8,6 +8,7 @@ Computed from the targets. FTP-fraction targets scale with the workout's
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, repeat
@@ -155,8 +156,9 @@ def _normalised_power_w(samples_w: list[float]) -> float:
     if len(samples_w) < NP_WINDOW_S:
         return sum(samples_w) / len(samples_w)
     prefix = list(accumulate(samples_w, initial=0.0))
-    windows = zip(prefix[NP_WINDOW_S:], prefix, strict=False)
-    fourth_sum = sum(((hi - lo) / NP_WINDOW_S) ** 4 for hi, lo in windows)
+    # window sums, raised to the 4th power, summed: all in C (map), ~10x a generator
+    window_sums = map(operator.sub, prefix[NP_WINDOW_S:], prefix)
+    fourth_sum = sum(map(pow, window_sums, repeat(4))) / NP_WINDOW_S**4
     return float((fourth_sum / (len(samples_w) - NP_WINDOW_S + 1)) ** 0.25)
 
 

@@ -125,7 +125,23 @@ class LibraryStore:
 
     # -- folders: bundled workouts and the rider's imported copies -------------------------------
     def sync_folder(self, folder: Path, source: str) -> None:
-        """Index new or changed files, forget removed ones; unchanged files are not read."""
+        """Index new or changed files, forget removed ones; unchanged files are not read.
+        A folder whose own mtime is as last seen had no file added, removed or renamed;
+        then only the per-file check of a small folder is worth its stat() calls."""
+        stamp = _folder_stamp(folder)
+        with self._lock:
+            seen = self._conn.execute(
+                "SELECT value FROM meta WHERE key=?", (f"folder:{source}",)
+            ).fetchone()
+        if seen is not None and seen[0] == stamp and source != "bundled":
+            return
+        self._sync_files(folder, source)
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"folder:{source}", stamp)
+            )
+
+    def _sync_files(self, folder: Path, source: str) -> None:
         on_disk = {p.stem: p for p in _workout_files(folder)}
         with self._lock:
             known = {
@@ -183,6 +199,10 @@ class LibraryStore:
             with self._lock:
                 self._conn.execute("BEGIN")
                 self._conn.executemany(_INSERT, rows)
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('folder:imported', ?)",
+                    (_folder_stamp(self.imported_dir),),
+                )
                 self._conn.execute("COMMIT")
             self._reload()
             report.added = [self._by_id[str(row[0])] for row in rows if str(row[0]) in self._by_id]
@@ -296,6 +316,13 @@ class LibraryStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _folder_stamp(folder: Path) -> str:
+    try:
+        return str(folder.stat().st_mtime_ns)
+    except OSError:
+        return "missing"
 
 
 def _workout_files(folder: Path) -> list[Path]:
