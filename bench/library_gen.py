@@ -41,7 +41,7 @@ def synthetic_workout(rng: random.Random, index: int) -> Workout:
             main,
             Step(StepKind.RAMP, 300, 0.65, 0.4, role=StepRole.COOLDOWN),
         ),
-        description=f"{category} session with {reps} efforts of {on_s} s at {round(level * 100)} % FTP.",
+        description=f"{category}: {reps} efforts of {on_s} s at {round(level * 100)} % FTP.",
         category=category,
         tags=(category.lower(), rng.choice(WORDS)),
     )  # fmt: skip
