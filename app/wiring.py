@@ -86,8 +86,18 @@ def build_ride_stack(
     loop = DeviceLoop().start()
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
-        started = info.started_at.isoformat()
-        return [JournalObserver(journal, info.ride_id, info.workout.name, info.ftp_w, started)]
+        from app.core.workouts.json_form import workout_to_json
+
+        observer = JournalObserver(
+            journal,
+            info.ride_id,
+            workout_name=info.workout.name,
+            ftp_w=info.ftp_w,
+            started_at=info.started_at,
+            workout_json=workout_to_json(info.workout),
+            resumed_at_elapsed_s=info.resumed_at_elapsed_s,
+        )
+        return [observer]
 
     controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
     return RideStack(loop, clock, trainer, journal, controller)

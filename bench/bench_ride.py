@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.ride.session import RideSession
@@ -53,7 +54,10 @@ def _cpu_per_tick_us(workout, with_journal: bool) -> float:  # type: ignore[no-u
     with tempfile.TemporaryDirectory() as home:
         writer = JournalWriter(Path(home) / "rides.db") if with_journal else None
         if writer:
-            observers.append(JournalObserver(writer, "bench", workout.name, 200.0, "now"))
+            observers.append(
+                JournalObserver(writer, "bench", workout_name=workout.name, ftp_w=200.0,
+                                started_at=datetime.now(UTC))
+            )  # fmt: skip
         runner = RideRunner(session, trainer, clock, observers)
         cpu0 = time.process_time()
         asyncio.run(runner.run())

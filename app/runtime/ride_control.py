@@ -14,8 +14,8 @@ from datetime import datetime
 
 from app.core.ports import TrainerLink
 from app.core.ride.erg import ErgSettings
-from app.core.ride.samples import RideSummary
-from app.core.ride.session import RideSession, RideState, RideStatus, status_of
+from app.core.ride.samples import RideSummary, Sample
+from app.core.ride.session import ResumePoint, RideSession, RideState, RideStatus, status_of
 from app.core.workouts.model import Workout
 from app.runtime.device_loop import DeviceLoop
 from app.runtime.ride_runner import LoopClock, RideObserver, RideRunner
@@ -29,6 +29,7 @@ class RideInfo:
     started_at: datetime
     profile: list[tuple[float, float, float | None]]
     duration_s: float
+    resumed_at_elapsed_s: int | None = None  # set when this carries on a journaled ride
 
 
 # Called once per ride, on the loop thread, to add observers such as the journal.
@@ -104,13 +105,37 @@ class RideController:
         observers: list[RideObserver] | None = None,
     ) -> RideHandle:
         session = RideSession(workout, ftp_w=ftp_w, erg=self.erg, intensity_pct=intensity_pct)
+        return self._launch(session, str(uuid.uuid4()), None, observers)
+
+    def resume(
+        self,
+        ride_id: str,
+        workout: Workout,
+        samples: list[Sample],
+        point: ResumePoint,
+        *,
+        ftp_w: float,
+        observers: list[RideObserver] | None = None,
+    ) -> RideHandle:
+        """Carry on an interrupted ride under its own id: one ride stays one ride."""
+        session = RideSession.resumed(workout, samples, point, ftp_w=ftp_w, erg=self.erg)
+        return self._launch(session, ride_id, session.elapsed_s, observers)
+
+    def _launch(
+        self,
+        session: RideSession,
+        ride_id: str,
+        resumed_at: int | None,
+        observers: list[RideObserver] | None,
+    ) -> RideHandle:
         info = RideInfo(
-            ride_id=str(uuid.uuid4()),
-            workout=workout,
-            ftp_w=ftp_w,
+            ride_id=ride_id,
+            workout=session.workout,
+            ftp_w=session.ftp_w,
             started_at=self.clock.wall(),
             profile=session.profile(),
             duration_s=session.duration_s,
+            resumed_at_elapsed_s=resumed_at,
         )
         all_observers = list(observers or [])
         if self.sinks is not None:

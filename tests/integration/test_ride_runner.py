@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -92,7 +93,9 @@ def test_a_trainer_dropout_is_flagged_told_once_and_control_is_restored():
 
 def test_the_journal_holds_every_sample(tmp_path):
     writer = JournalWriter(tmp_path / "rides.db")
-    observer = JournalObserver(writer, "ride-1", WORKOUT.name, FTP, "2026-11-27T00:00:00+00:00")
+    observer = JournalObserver(
+        writer, "ride-1", workout_name=WORKOUT.name, ftp_w=FTP, started_at=datetime.now(UTC)
+    )
     r = make(observers=[observer])
     recorder = r.recorder
     asyncio.run(r.runner.run())

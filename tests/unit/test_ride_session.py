@@ -211,3 +211,42 @@ def test_ramp_targets_interpolate():
     s.start()
     targets = [t.sample.target_w for t in ride(s, 10)]
     assert targets[0] == 100 and targets[5] == 150 and targets == sorted(targets)
+
+
+def test_a_resumed_ride_carries_on_where_the_journal_stopped():
+    from app.core.ride.session import ResumePoint
+
+    w = workout(steady(20, 0.5), steady(20, 1.0), steady(20, 0.5))
+    original = RideSession(w, ftp_w=FTP, erg=ErgSettings(ramp_in_s=3))
+    original.start()
+    ride(original, 10)
+    original.nudge_intensity(+10)
+    original.extend_interval(15)  # the first interval now lasts 35 s
+    ride(original, 5)
+    original.pause()
+    ride(original, 2)
+    point = original.resume_point()
+    assert point == ResumePoint(110, ((0, 15),))
+
+    resumed = RideSession.resumed(w, original.samples, point, ftp_w=FTP,
+                                  erg=ErgSettings(ramp_in_s=3))  # fmt: skip
+    assert resumed.state is RideState.RIDING
+    assert (resumed.elapsed_s, resumed.position_s) == (17, 15)
+    ticks = ride(resumed, 60, power=20)
+    assert [t.sample.elapsed_s for t in ticks[:3]] == [17, 18, 19]
+    assert ticks[0].sample.target_w == 110  # 50 % at 110 % intensity
+    first_targets = [t.command.target_w for t in ticks[:3] if t.command]
+    assert first_targets[0] < 110 and first_targets[-1] == 110  # ramped back in
+    assert ticks[20].sample.target_w == 220  # the extended interval ended at 35 s
+    assert resumed.state is RideState.FINISHED
+    summary = resumed.summary()
+    assert (summary.elapsed_s, summary.moving_s) == (77, 75)
+
+
+def test_resuming_a_ride_that_had_reached_its_end_finishes_it():
+    s = RideSession(workout(steady(5, 0.5)), ftp_w=FTP)
+    s.start()
+    ride(s, 5)
+    resumed = RideSession.resumed(s.workout, s.samples, s.resume_point(), ftp_w=FTP)
+    assert resumed.state is RideState.FINISHED
+    assert resumed.summary().moving_s == 5

@@ -30,6 +30,15 @@ class RideState(StrEnum):
     DISCARDED = "discarded"
 
 
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """What a ride needs, besides its samples, to carry on after a crash: the rider's
+    intensity and the seconds they added to intervals (index in ride order, seconds)."""
+
+    intensity_pct: int = 100
+    extensions: tuple[tuple[int, float], ...] = ()
+
+
 class RideStateError(RuntimeError):
     """An action that the session's current state does not allow."""
 
@@ -79,6 +88,35 @@ class RideSession:
         self._starts = [slot.start_s for slot in self._slots]
         self._mode: TrainerMode | None = None
         self._resistance_pct: float | None = None
+        self._extensions: list[tuple[int, float]] = []
+
+    @classmethod
+    def resumed(
+        cls,
+        workout: Workout,
+        samples: list[Sample],
+        point: ResumePoint,
+        *,
+        ftp_w: float,
+        erg: ErgSettings | None = None,
+    ) -> RideSession:
+        """Carry on a ride from its journal: same workout position, elapsed time,
+        intensity and extensions; riding again, with the ERG target ramped back in."""
+        session = cls(workout, ftp_w=ftp_w, erg=erg, intensity_pct=point.intensity_pct)
+        for index, seconds in point.extensions:
+            session._extend(index, seconds)
+        session.samples = list(samples)
+        if samples:
+            last = samples[-1]
+            session.elapsed_s = last.elapsed_s + 1
+            session.position_s = last.workout_s + (0 if last.paused else 1)
+            session.distance_m = last.distance_m
+        ended = session.position_s >= session.duration_s
+        session.state = RideState.FINISHED if ended else RideState.RIDING
+        return session
+
+    def resume_point(self) -> ResumePoint:
+        return ResumePoint(self.intensity_pct, tuple(self._extensions))
 
     # -- state -------------------------------------------------------------------------
     def start(self) -> None:
@@ -149,6 +187,12 @@ class RideSession:
         """Add time to the current interval; a ramp holds its end target for the extra."""
         index = self._slot_index()
         if index is None or seconds <= 0:
+            return
+        self._extend(index, seconds)
+        self._extensions.append((index, seconds))
+
+    def _extend(self, index: int, seconds: float) -> None:
+        if not 0 <= index < len(self._slots):
             return
         self._slots[index].extra_s += seconds
         for later in self._slots[index + 1 :]:
@@ -278,6 +322,7 @@ class RideStatus:
     interval_left_s: float | None
     target_w: int | None
     next_target_w: int | None
+    resume: ResumePoint
 
 
 def status_of(session: RideSession) -> RideStatus:
@@ -294,4 +339,5 @@ def status_of(session: RideSession) -> RideStatus:
         interval_left_s=left,
         target_w=None if target is None else round(target),
         next_target_w=None if upcoming is None else round(upcoming),
+        resume=session.resume_point(),
     )

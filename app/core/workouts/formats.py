@@ -8,7 +8,7 @@ from pathlib import PurePath
 from app.core.workouts.model import Workout, WorkoutFormatError
 
 # intervals.icu's workout builder text has no extension of its own; riders save it as .txt
-READABLE_EXTENSIONS = (".zwo", ".erg", ".mrc", ".fit", ".txt")
+READABLE_EXTENSIONS = (".zwo", ".erg", ".mrc", ".fit", ".txt", ".json")
 WRITABLE_EXTENSIONS = READABLE_EXTENSIONS
 
 
@@ -43,6 +43,10 @@ def read_workout(data: bytes, filename: str) -> Workout:
         from app.core.workouts.icu_text import read_icu_text
 
         return read_icu_text(_text(data, filename), source=filename)
+    if ext == ".json":
+        from app.core.workouts.json_form import workout_from_json
+
+        return workout_from_json(_text(data, filename), source=filename)
     raise _unknown(ext, filename, READABLE_EXTENSIONS)
 
 
@@ -69,6 +73,10 @@ def write_workout(workout: Workout, filename: str, *, ftp_w: int | None = None) 
 
         text = write_icu_text(workout)
         return EncodedWorkout(text.text.encode("utf-8"), text.dropped)
+    if ext == ".json":
+        from app.core.workouts.json_form import workout_to_json
+
+        return EncodedWorkout(workout_to_json(workout).encode("utf-8"))
     raise _unknown(ext, filename, WRITABLE_EXTENSIONS)
 
 
