@@ -30,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     ride = sub.add_parser("ride", parents=[common], help="ride a workout headless")
     source = ride.add_mutually_exclusive_group()
     source.add_argument("--simulate", action="store_true", help="simulated trainer (default)")
-    ride.add_argument("--workout", required=True, help="bundled workout name or id, or a file")
+    ride.add_argument("--workout", help="library workout name or id, or a workout file")
+    ride.add_argument(
+        "--resume", action="store_true", help="carry on the ride the app was stopped in"
+    )
     ride.add_argument("--ftp", type=float, default=None, help="FTP in watts")
     ride.add_argument("--intensity", type=int, default=100, help="intensity in percent")
     ride.add_argument(
@@ -42,6 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     workout_sub = workout.add_subparsers(dest="workout_command", required=True)
     info = workout_sub.add_parser("info", parents=[common], help="describe a workout file")
     info.add_argument("file")
+
+    rides = sub.add_parser("rides", help="recorded rides")
+    rides_sub = rides.add_subparsers(dest="rides_command", required=True)
+    rides_sub.add_parser("list", parents=[common], help="rides with their state")
+    export = rides_sub.add_parser("export", parents=[common], help="write a ride as FIT or TCX")
+    export.add_argument("ride_id", metavar="ID")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--fit", metavar="PATH")
+    target.add_argument("--tcx", metavar="PATH")
+    for verb, text in (("save", "keep an interrupted ride as it is"),
+                       ("discard", "throw an interrupted ride away")):  # fmt: skip
+        closing = rides_sub.add_parser(verb, parents=[common], help=text)
+        closing.add_argument("ride_id", metavar="ID")
 
     imp = sub.add_parser("import", parents=[common], help="add workout files or folders")
     imp.add_argument("paths", nargs="+", metavar="PATH")
@@ -83,6 +99,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command == "rides":
+        from app.cli import rides
+
+        return rides.rides_command(args)
     if args.command in ("import", "library", "convert"):
         from app.cli import library
 

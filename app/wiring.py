@@ -8,18 +8,21 @@ device loop, the simulator and the journal are even imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app.infra.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
     from app.core.ride.erg import ErgSettings
+    from app.core.workouts.model import Workout
     from app.infra.sim.trainer import SimulatedTrainerLink
-    from app.infra.store.journal import JournalWriter
+    from app.infra.store.journal import JournaledRide, JournalWriter
     from app.infra.store.library_db import LibraryStore
     from app.runtime.device_loop import DeviceLoop
-    from app.runtime.ride_control import RideController
+    from app.runtime.ride_control import RideController, RideHandle
     from app.runtime.ride_runner import LoopClock
 
 DEFAULT_FTP_W = 200.0
@@ -61,6 +64,29 @@ class RideStack:
     trainer: SimulatedTrainerLink
     journal: JournalWriter
     controller: RideController
+    recovered_rides_db: Path | None = None  # where an unreadable rides.db was moved
+    current: RideHandle | None = None
+
+    def start(self, workout: Workout, **kwargs: Any) -> RideHandle:
+        self.current = self.controller.start(workout, **kwargs)
+        return self.current
+
+    def resume(self, ride: JournaledRide, **kwargs: Any) -> RideHandle:
+        """Carry on an interrupted ride from the journal, under the same ride id."""
+        from app.core.workouts.json_form import workout_from_json
+
+        workout = workout_from_json(ride.workout_json, source=f"ride {ride.id}")
+        self.current = self.controller.resume(
+            ride.id, workout, ride.samples, ride.resume, ftp_w=ride.ftp_w, **kwargs
+        )
+        return self.current
+
+    def tell_rider(self, message: str | None) -> None:
+        """Journal trouble reaches the rider on the ride screen, not in a dialog."""
+        if self.current is not None and message:
+            self.current.tell(message)
+        elif self.current is not None:
+            self.current.tell("Saving the ride works again; nothing was lost.")
 
     def close(self) -> None:
         self.loop.stop()
@@ -75,13 +101,20 @@ def build_ride_stack(
     seed: int = 1,
     erg: ErgSettings | None = None,
 ) -> RideStack:
-    from app.infra.store.journal import JournalObserver, JournalWriter
+    from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
     from app.runtime.ride_control import RideController, RideInfo
     from app.runtime.ride_runner import RideObserver
 
     paths.ensure()
-    journal = JournalWriter(paths.rides_db)
+    recovered = recover_rides_db(paths.rides_db)
+    problems: list[Callable[[str | None], None]] = []
+
+    def on_problem(message: str | None) -> None:
+        for listener in problems:
+            listener(message)
+
+    journal = JournalWriter(paths.rides_db, on_problem=on_problem)
     trainer = make_sim_trainer(clock, ftp_w, seed)
     loop = DeviceLoop().start()
 
@@ -100,4 +133,6 @@ def build_ride_stack(
         return [observer]
 
     controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
-    return RideStack(loop, clock, trainer, journal, controller)
+    stack = RideStack(loop, clock, trainer, journal, controller, recovered)
+    problems.append(stack.tell_rider)
+    return stack

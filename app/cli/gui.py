@@ -37,7 +37,7 @@ class LazyRides:
         _ = self.stack
 
     def start(self, workout: Any, **kwargs: Any) -> RideHandle:
-        return self.stack.controller.start(workout, **kwargs)
+        return self.stack.start(workout, **kwargs)
 
     def close(self) -> None:
         if self._stack is not None:

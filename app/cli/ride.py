@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.workout import load_workout_file
 from app.core.ride.samples import RideSummary
 from app.core.workouts.model import Workout
 from app.infra.paths import AppPaths, app_paths
 from app.main import EXIT_FAILURE, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from app.infra.store.journal import JournaledRide
+
 from app.wiring import DEFAULT_FTP_W, build_ride_stack, make_clock, open_library
 
 
@@ -41,15 +46,21 @@ def _speed(text: str) -> str | float:
 
 def ride_command(args: argparse.Namespace) -> int:
     paths = app_paths(args.data_dir)
-    workout = resolve_workout(args.workout, paths)
+    if args.resume == bool(args.workout):
+        raise UsageError("give either --workout NAME|FILE or --resume")
     ftp_w = args.ftp or DEFAULT_FTP_W
     if ftp_w <= 0 or not 50 <= args.intensity <= 150:
         raise UsageError("--ftp must be positive and --intensity between 50 and 150")
-    stack = build_ride_stack(
-        paths, clock=make_clock(_speed(args.speed)), ftp_w=ftp_w, seed=args.seed
-    )
+    speed = _speed(args.speed)
+    interrupted = _interrupted_ride(paths) if args.resume else None
+    workout = None if args.resume else resolve_workout(args.workout, paths)
+    stack = build_ride_stack(paths, clock=make_clock(speed), ftp_w=ftp_w, seed=args.seed)
     try:
-        handle = stack.controller.start(workout, ftp_w=ftp_w, intensity_pct=args.intensity)
+        if interrupted is not None:
+            handle = stack.resume(interrupted)
+        else:
+            assert workout is not None
+            handle = stack.start(workout, ftp_w=ftp_w, intensity_pct=args.intensity)
         summary = handle.done.result()
         stack.journal.flush()
     finally:
@@ -57,8 +68,19 @@ def ride_command(args: argparse.Namespace) -> int:
     if summary is None:
         print("ride discarded")
         return EXIT_FAILURE
-    print_summary(handle.ride_id, workout.name, summary, as_json=args.json)
+    print_summary(handle.ride_id, handle.info.workout.name, summary, as_json=args.json)
     return EXIT_OK
+
+
+def _interrupted_ride(paths: AppPaths) -> JournaledRide:
+    """The most recent ride the app stopped in the middle of."""
+    from app.infra.store.journal import interrupted_rides, load_ride, recover_rides_db
+
+    recover_rides_db(paths.rides_db)
+    waiting = interrupted_rides(paths.rides_db)
+    if not waiting:
+        raise UsageError("no interrupted ride to resume")
+    return load_ride(paths.rides_db, waiting[-1].id)
 
 
 def print_summary(ride_id: str, name: str, summary: RideSummary, *, as_json: bool) -> None:

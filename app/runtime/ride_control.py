@@ -77,6 +77,11 @@ class RideHandle:
     def discard(self) -> None:
         self._act(lambda s: None if s.ended else s.discard())
 
+    def tell(self, message: str) -> None:
+        """Pass a message to the rider through the ride's observers (e.g. the journal
+        cannot write); safe from any thread."""
+        self._loop.call(lambda: self._runner.tell(message))
+
     def trace_times_s(self) -> list[float]:
         return list(self._runner.trace.times_s)
 

@@ -154,6 +154,9 @@ class RideRunner:
             self._tell(f"{self.trainer.name} did not take the command ({reason})")
         self._command_failing = True
 
+    def tell(self, message: str) -> None:
+        self._tell(message)
+
     def _tell(self, message: str) -> None:
         for observer in self.observers:
             observer.on_trainer_message(message)

@@ -191,6 +191,14 @@ class JournalWriter:
         summary_json = json.dumps(summary.as_dict()) if summary else None
         self._queue.put(("end", (state, finished_at, summary_json, ride_id)))
 
+    def set_max_pages(self, pages: int) -> None:
+        """Cap rides.db at `pages` pages: a real "disk full" on demand (SQLITE_FULL), for
+        fault tests; a large number lifts the cap."""
+        self._queue.put(("pragma", (f"PRAGMA max_page_count={int(pages)}",)))
+
+    def page_count(self) -> int:
+        return int(open_rides_db(self.path).execute("PRAGMA page_count").fetchone()[0])
+
     def flush(self) -> None:
         """Block until everything queued so far has been tried (see unwritten_count)."""
         done = threading.Event()
@@ -209,7 +217,9 @@ class JournalWriter:
                 batch.append(self._queue.get_nowait())
             items = [item for item in batch if item is not None]
             events = [item[1][0] for item in items if item[0] == "flush"]
-            self._commit(self._unwritten + [i for i in items if i[0] != "flush"])
+            for _, (pragma,) in (i for i in items if i[0] == "pragma"):
+                self._conn.execute(str(pragma))
+            self._commit(self._unwritten + [i for i in items if i[0] not in ("flush", "pragma")])
             for event in events:
                 event.set()  # type: ignore[attr-defined]
             if None in batch:
