@@ -51,8 +51,10 @@ def test_sigkill_at_a_random_moment_then_resume_finishes_the_same_ride(tmp_path,
     assert len(before) >= (kill_after_s - 1.5) * SPEED * 0.5
 
     env = dict(os.environ, FREEWHEEL_HOME=str(tmp_path))
-    listed = subprocess.run([sys.executable, "-m", "app", "rides", "list", "--json"],
-                            env=env, cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "app", "rides", "list", "--json"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
     assert [(r["id"], r["state"]) for r in json.loads(listed.stdout)] == [(ride_id, "interrupted")]
 
     resumed = subprocess.run(
