@@ -85,3 +85,21 @@ def test_an_interrupted_ride_loads_back_with_its_resume_point(tmp_path):
     assert ride.samples == [sample(t) for t in range(30)]
     assert ride.workout_json == '{"x": 1}' and ride.ftp_w == 250.0
     assert [s[0] for s in ride.segments] == [0]
+
+
+def test_a_completed_ride_is_queued_for_upload_in_the_same_transaction(tmp_path):
+    from app.core.ride.samples import summarize
+    from app.infra.store.journal import mark_ride
+
+    writer = JournalWriter(tmp_path / "rides.db")
+    for ride_id in ("done", "dropped", "crashed"):
+        writer.begin(ride_id, "Test", 200.0, datetime.now(UTC).isoformat(), "{}")
+        writer.append(ride_id, sample(0))
+    writer.end("done", "complete", datetime.now(UTC).isoformat(), summarize([sample(0)], 200))
+    writer.end("dropped", "discarded", datetime.now(UTC).isoformat(), None)
+    writer.close()
+    mark_ride(tmp_path / "rides.db", "crashed", "complete", None)
+    db = sqlite3.connect(tmp_path / "rides.db")
+    queued = sorted(r[0] for r in db.execute("SELECT ride_id FROM outbox WHERE state='pending'"))
+    db.close()
+    assert queued == ["crashed", "done"]

@@ -127,3 +127,36 @@ def test_query_filters_and_sorts(dirs):
     assert z5 and all(main_zone(e) == 5 for e in z5)
     text = query(entries, LibraryFilter(text="sweet 2x20"))
     assert [e.name for e in text] == ["Sweet Spot 2x20"]
+
+
+def test_a_sync_page_commits_with_its_cursor_and_skips_what_does_not_parse(dirs):
+    from app.core.workouts.json_form import workout_to_json
+    from app.infra.store.library_db import SyncedWorkout
+
+    store = open_store(dirs)
+    assert store.sync_cursor() is None
+    vo2 = (BUNDLED / "vo2-5x4.zwo").read_text()
+    as_json = workout_to_json(store.find("tempo-2x20").workout)
+    report = store.apply_sync_page(
+        [
+            SyncedWorkout(
+                "s1", 1, "VO2 5x4", "zwo", vo2.replace("VO2 5x4", "Coach VO2"), ("coach",)
+            ),
+            SyncedWorkout("s2", 3, "Tempo", "json", as_json),
+            SyncedWorkout("s3", 1, "Broken", "zwo", "<workout_file>"),
+            SyncedWorkout("s4", 1, "Odd", "gpx", "<gpx/>"),
+        ],
+        deleted_ids=[],
+        cursor="c1",
+    )
+    assert report.stored == 2 and [i for i, _ in report.skipped] == ["s3", "s4"]
+    assert store.sync_cursor() == "c1"
+    assert store.get("synced:s1").name == "Coach VO2" and store.get("synced:s1").source == "synced"
+    assert store.get("synced:s2").workout.name == "Tempo 2x20"
+    store.apply_sync_page([], deleted_ids=["s1"], cursor="c2")
+    store.close()
+    store = open_store(dirs)
+    assert store.get("synced:s1") is None and store.get("synced:s2") is not None
+    assert store.sync_cursor() == "c2"
+    store.store_calendar("2026-11-27", "2026-12-24", [("2026-11-28", "s2", "easy")])
+    assert store.calendar("2026-11-01", "2026-12-31") == [("2026-11-28", "s2", "easy")]

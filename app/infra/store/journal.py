@@ -32,7 +32,7 @@ from app.core.ride.session import ResumePoint, RideStatus
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
     1: """
 CREATE TABLE IF NOT EXISTS rides (
@@ -68,7 +68,22 @@ CREATE TABLE IF NOT EXISTS ride_segments (
     PRIMARY KEY (ride_id, first_elapsed_s)
 ) WITHOUT ROWID;
 """,
+    3: """
+CREATE TABLE IF NOT EXISTS outbox (
+    ride_id TEXT PRIMARY KEY REFERENCES rides(id),
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+""",
 }
+
+# A finished ride is queued for upload in the same transaction that marks it complete:
+# no crash can leave a complete ride that will never be uploaded.
+_ENQUEUE_UPLOAD = "INSERT OR IGNORE INTO outbox (ride_id, created_at, updated_at) VALUES (?, ?, ?)"
 
 _INSERT_SAMPLE = "INSERT OR REPLACE INTO samples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 _SAMPLE_COLUMNS = (
@@ -232,6 +247,8 @@ class JournalWriter:
             self._conn.execute("BEGIN")
             for kind, args in items:
                 self._conn.execute(_STATEMENTS[kind], args)
+                if kind == "end" and args[0] == "complete":
+                    self._conn.execute(_ENQUEUE_UPLOAD, (args[3], args[1], args[1]))
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -376,12 +393,16 @@ def mark_ride(path: Path, ride_id: str, state: str, summary: RideSummary | None)
     """Close an interrupted ride without riding on: saved as it is, or discarded."""
     from datetime import UTC
 
+    now = datetime.now(UTC).isoformat()
     conn = open_rides_db(path)
     try:
+        conn.execute("BEGIN")
         conn.execute(
             "UPDATE rides SET state=?, finished_at=?, summary_json=? WHERE id=?",
-            (state, datetime.now(UTC).isoformat(),
-             json.dumps(summary.as_dict()) if summary else None, ride_id),
-        )  # fmt: skip
+            (state, now, json.dumps(summary.as_dict()) if summary else None, ride_id),
+        )
+        if state == "complete":
+            conn.execute(_ENQUEUE_UPLOAD, (ride_id, now, now))
+        conn.execute("COMMIT")
     finally:
         conn.close()

@@ -26,7 +26,7 @@ from app.core.workouts.model import Workout, WorkoutFormatError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS workouts (
     id TEXT PRIMARY KEY,
@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS workouts (
 );
 CREATE INDEX IF NOT EXISTS workouts_by_hash ON workouts(content_sha256);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS calendar (
+    date TEXT NOT NULL,
+    workout_id TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (date, workout_id)
+);
 """
 _COLUMNS = (
     "id, source, name, category, description, tags, duration_s, tss, intensity_factor, "
@@ -63,6 +69,29 @@ _TAG_SEP = "\x1f"
 def content_key(data: bytes) -> str:
     """Duplicates are recognised by content, whatever the file is called."""
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncedWorkout:
+    """One workout from the server's library page (SYNC_API.md `Workout`)."""
+
+    id: str
+    version: int
+    name: str
+    format: str  # zwo | erg | mrc | json
+    content: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class SyncPageReport:
+    stored: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
+
+
+def _synced_extension(fmt: str) -> str:
+    return f".{fmt}" if fmt in ("zwo", "erg", "mrc", "json") else ".unknown"
 
 
 @dataclass
@@ -231,6 +260,75 @@ class LibraryStore:
         seen[key] = f"imported:{stem}"
         return _row(f"imported:{stem}", "imported", workout, data, copy.name, copy.stat())
 
+    # -- synced workouts, calendar and profile (from the sync worker's thread) ------------------
+    def sync_cursor(self) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key='sync_cursor'").fetchone()
+        return None if row is None else str(row[0])
+
+    def apply_sync_page(
+        self, workouts: list[SyncedWorkout], deleted_ids: list[str], cursor: str
+    ) -> SyncPageReport:
+        """Commit one library page and its cursor together: a crash between pages re-fetches
+        at most one page. A workout that does not parse is skipped and reported, never fatal."""
+        report = SyncPageReport()
+        rows = []
+        for item in workouts:
+            data = item.content.encode("utf-8")
+            try:
+                workout = read_workout(data, f"synced{_synced_extension(item.format)}")
+            except WorkoutFormatError as exc:
+                report.skipped.append((item.id, str(exc)))
+                continue
+            if item.tags and not workout.tags:
+                workout = replace(workout, tags=tuple(item.tags))
+            rows.append(_row(f"synced:{item.id}", "synced", workout, data,
+                             f"x{_synced_extension(item.format)}", None))  # fmt: skip
+        with self._lock:
+            self._conn.execute("BEGIN")
+            self._conn.executemany(_INSERT, rows)
+            self._conn.executemany(
+                "DELETE FROM workouts WHERE id=?", [(f"synced:{i}",) for i in deleted_ids]
+            )
+            self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('sync_cursor', ?)", (cursor,))
+            self._conn.execute("COMMIT")
+        report.stored = len(rows)
+        report.removed = len(deleted_ids)
+        if rows or deleted_ids:
+            self._workouts = {
+                k: v for k, v in self._workouts.items() if not k.startswith("synced:")
+            }
+            self._reload()
+        return report
+
+    def store_calendar(
+        self, first: str, last: str, entries: list[tuple[str, str, str | None]]
+    ) -> None:
+        """Replace the cached calendar between two ISO dates with (date, workout id, note)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            self._conn.execute("DELETE FROM calendar WHERE date BETWEEN ? AND ?", (first, last))
+            self._conn.executemany("INSERT OR REPLACE INTO calendar VALUES (?,?,?)", entries)
+            self._conn.execute("COMMIT")
+
+    def calendar(self, first: str, last: str) -> list[tuple[str, str, str | None]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT date, workout_id, note FROM calendar WHERE date BETWEEN ? AND ? "
+                "ORDER BY date",
+                (first, last),
+            ).fetchall()
+        return [(str(d), str(w), None if n is None else str(n)) for d, w, n in rows]
+
+    def store_profile(self, profile_json: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('profile', ?)", (profile_json,))
+
+    def cached_profile(self) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key='profile'").fetchone()
+        return None if row is None else str(row[0])
+
     # -- favourites (user data: kept beside the imports, not in the cache) ----------------------
     def _load_favourites(self) -> set[str]:
         try:
@@ -365,7 +463,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _row(
-    entry_id: str, source: str, workout: Workout, data: bytes, filename: str, stat: os.stat_result
+    entry_id: str,
+    source: str,
+    workout: Workout,
+    data: bytes,
+    filename: str,
+    stat: os.stat_result | None,
 ) -> tuple[object, ...]:
     entry = entry_for(workout, entry_id, source)
     zones = [*entry.zone_time_s, *[0.0] * 7][:7]
@@ -373,5 +476,5 @@ def _row(
         entry_id, source, workout.name, workout.category, workout.description,
         _TAG_SEP.join(workout.tags), entry.duration_s, entry.tss, entry.intensity_factor,
         *zones, entry.profile_blob, extension_of(filename), data, content_key(data),
-        stat.st_size, stat.st_mtime_ns,
+        stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1,
     )  # fmt: skip
