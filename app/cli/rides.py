@@ -75,9 +75,13 @@ def _export(db: Path, args: argparse.Namespace) -> int:
         ride = load_export_ride(db, args.ride_id)
     except KeyError as exc:
         raise UsageError(f"no ride {args.ride_id}") from exc
+    except ValueError as exc:  # no samples, or an unreadable start time
+        raise UsageError(f"ride {args.ride_id} cannot be exported: {exc}") from exc
     target = Path(args.fit or args.tcx)
     try:
         (write_fit_activity if args.fit else write_tcx)(ride, target)
+    except ValueError as exc:
+        raise UsageError(f"ride {args.ride_id} cannot be exported: {exc}") from exc
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
     print(json.dumps({"written": str(target)}) if args.json else f"wrote {target}")

@@ -125,3 +125,24 @@ def test_convert_round_trips_through_every_format(tmp_path, ext):
                                     "--json", home=tmp_path).stdout)  # fmt: skip
     assert info["duration_s"] == original["duration_s"]
     assert info["tss"] == pytest.approx(original["tss"], abs=0.5)
+
+
+def test_a_headless_ride_exports_as_fit_and_tcx_that_garmins_decoder_accepts(tmp_path):
+    garmin = pytest.importorskip("garmin_fit_sdk")
+    result = freewheel("ride", "--workout", "recovery-spin-20", "--speed", "max", "--json",
+                       home=tmp_path)  # fmt: skip
+    ride_id = json.loads(result.stdout)["ride_id"]
+    fit, tcx = tmp_path / "ride.fit", tmp_path / "ride.tcx"
+    assert freewheel("rides", "export", ride_id, "--fit", str(fit), home=tmp_path).returncode == 0
+    assert freewheel("rides", "export", ride_id, "--tcx", str(tcx), home=tmp_path).returncode == 0
+    def decoder():  # a Decoder's stream is used up by one pass
+        return garmin.Decoder(garmin.Stream.from_byte_array(bytearray(fit.read_bytes())))
+
+    assert decoder().check_integrity()
+    messages, errors = decoder().read()
+    assert errors == []
+    assert len(messages["record_mesgs"]) == 1200
+    assert len(messages["activity_mesgs"]) == 1
+    assert b"TrainingCenterDatabase" in tcx.read_bytes()[:400]
+    missing = freewheel("rides", "export", "nope", "--fit", str(fit), home=tmp_path)
+    assert missing.returncode == 2 and "no ride" in missing.stderr
