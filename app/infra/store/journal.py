@@ -32,7 +32,7 @@ from app.core.ride.session import ResumePoint, RideStatus
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS: dict[int, str] = {
     1: """
 CREATE TABLE IF NOT EXISTS rides (
@@ -67,6 +67,9 @@ CREATE TABLE IF NOT EXISTS ride_segments (
     started_at TEXT NOT NULL,
     PRIMARY KEY (ride_id, first_elapsed_s)
 ) WITHOUT ROWID;
+""",
+    4: """
+ALTER TABLE rides ADD COLUMN trashed_at TEXT;
 """,
     3: """
 CREATE TABLE IF NOT EXISTS outbox (
