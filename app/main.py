@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("output", metavar="OUT")
     convert.add_argument("--ftp", type=int, help="FTP in watts, where the format needs one")
 
+    from app.server.cli import add_server_parser
+
+    add_server_parser(sub)
     return parser
 
 
@@ -99,6 +102,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command == "server":
+        from app.server.cli import server_command
+
+        return server_command(args)
     if args.command == "rides":
         from app.cli import rides
 

@@ -250,3 +250,37 @@ def test_resuming_a_ride_that_had_reached_its_end_finishes_it():
     resumed = RideSession.resumed(s.workout, s.samples, s.resume_point(), ftp_w=FTP)
     assert resumed.state is RideState.FINISHED
     assert resumed.summary().moving_s == 5
+
+
+def test_collapsing_cadence_drops_erg_to_light_resistance_and_ramps_back_in():
+    settings = ErgSettings(
+        ramp_in_s=3,
+        cadence_guard_rpm=50,
+        cadence_guard_s=3,
+        cadence_recover_rpm=60,
+        cadence_recover_s=2,
+        guard_resistance_pct=10,
+    )
+    s = RideSession(workout(steady(120, 1.0)), ftp_w=FTP, erg=settings)
+    s.start()
+    ride(s, 10, power=200)
+
+    def at(cadence: float):
+        return s.tick(TrainerReading(power_w=150, cadence_rpm=cadence, hr_bpm=150, speed_mps=7))
+
+    assert [at(45).command for _ in range(2)] == [None, None]  # two slow seconds: still ERG
+    assert at(40).command == ControlCommand(TrainerMode.RESISTANCE, resistance_pct=10)
+    assert [at(55).command for _ in range(3)] == [None] * 3  # not yet recovered
+    assert at(70).command is None
+    back = at(75).command
+    assert back.mode is TrainerMode.ERG and back.target_w < 200  # ramping back in
+    sent = [c.target_w for c in (at(85).command for _ in range(3)) if c]
+    assert sent == sorted(sent) and sent[-1] == 200
+
+
+def test_the_cadence_guard_can_be_turned_off():
+    s = RideSession(workout(steady(60, 1.0)), ftp_w=FTP,
+                    erg=ErgSettings(ramp_in_s=1, cadence_guard_rpm=None))  # fmt: skip
+    s.start()
+    ticks = [s.tick(TrainerReading(power_w=100, cadence_rpm=20)) for _ in range(10)]
+    assert all(t.sample.mode is TrainerMode.ERG for t in ticks)

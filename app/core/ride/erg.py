@@ -20,6 +20,39 @@ class ErgSettings:
     max_target_w: int = 1500
     free_ride_resistance_pct: float = 25.0
     paused_resistance_pct: float = 5.0
+    cadence_guard_rpm: float | None = 50.0  # None turns the guard off
+    cadence_guard_s: int = 3
+    cadence_recover_rpm: float = 60.0
+    cadence_recover_s: int = 2
+    guard_resistance_pct: float = 10.0
+
+
+class CadenceGuard:
+    """ERG's "spiral of death": a tired rider's cadence sags, the brake adds torque to hold
+    the watts, cadence sags further until the pedals stop. When cadence stays below the
+    guard for a few seconds under ERG, the trainer drops to a light resistance; ERG comes
+    back (with a ramp-in) once cadence has recovered above a higher mark for a moment."""
+
+    def __init__(self, settings: ErgSettings) -> None:
+        self.settings = settings
+        self.active = False
+        self._low_s = 0
+        self._ok_s = 0
+
+    def update(self, cadence_rpm: float | None) -> bool:
+        guard = self.settings.cadence_guard_rpm
+        if guard is None or cadence_rpm is None:
+            return self.active
+        if not self.active:
+            self._low_s = self._low_s + 1 if cadence_rpm < guard else 0
+            if self._low_s >= self.settings.cadence_guard_s:
+                self.active, self._ok_s = True, 0
+        else:
+            recovered = cadence_rpm >= self.settings.cadence_recover_rpm
+            self._ok_s = self._ok_s + 1 if recovered else 0
+            if self._ok_s >= self.settings.cadence_recover_s:
+                self.active, self._low_s = False, 0
+        return self.active
 
 
 @dataclass(slots=True)

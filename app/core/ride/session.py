@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.core.ports import ControlCommand, TrainerMode, TrainerReading
-from app.core.ride.erg import ErgPolicy, ErgSettings
+from app.core.ride.erg import CadenceGuard, ErgPolicy, ErgSettings
 from app.core.ride.samples import RideSummary, Sample, summarize
 from app.core.workouts.model import Step, StepKind, Workout
 from app.core.workouts.timeline import Timeline, step_target_w
@@ -89,6 +89,7 @@ class RideSession:
         self._mode: TrainerMode | None = None
         self._resistance_pct: float | None = None
         self._extensions: list[tuple[int, float]] = []
+        self.cadence_guard = CadenceGuard(self.erg.settings)
 
     @classmethod
     def resumed(
@@ -286,6 +287,8 @@ class RideSession:
             wanted = self.target_at(self.position_s)
         if wanted is None:
             return self._resistance(settings.free_ride_resistance_pct)
+        if self.cadence_guard.update(reading.cadence_rpm if reading else None):
+            return self._resistance(settings.guard_resistance_pct)
         if self._mode is not TrainerMode.ERG:
             self._mode = TrainerMode.ERG
             self.erg.reset()
