@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.server.cli import add_server_parser
 
     add_server_parser(sub)
+    from app.cli.sync import add_sync_parsers
+
+    add_sync_parsers(sub, common)
     return parser
 
 
@@ -102,6 +105,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command in ("signin", "signout", "sync", "status"):
+        from app.cli.sync import sync_command
+
+        return sync_command(args)
     if args.command == "server":
         from app.server.cli import server_command
 

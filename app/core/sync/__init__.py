@@ -1,0 +1,1 @@
+"""Outbox state machine, sync planner and session, status model (pure; see planner.py)."""

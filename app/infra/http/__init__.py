@@ -1,0 +1,1 @@
+"""HTTP adapters: the sync server client, the Statuspage client, the reachability probe."""
