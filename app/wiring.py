@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from app.infra.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
+    from app.cli.sync import SyncStack
     from app.core.ride.erg import ErgSettings
+    from app.core.sync.status import SyncStatus
     from app.core.workouts.model import Workout
     from app.infra.sim.trainer import SimulatedTrainerLink
     from app.infra.store.journal import JournaledRide, JournalWriter
@@ -93,6 +95,43 @@ class RideStack:
         self.journal.close()
 
 
+class _AfterRide:
+    """A RideObserver that tells the sync worker a ride ended; it only sets a flag."""
+
+    def __init__(self, notify: Callable[[], None]) -> None:
+        self._notify = notify
+
+    def on_sample(self, sample: object, status: object) -> None:
+        pass
+
+    def on_status(self, status: object) -> None:
+        pass
+
+    def on_finished(self, summary: object, status: object) -> None:
+        self._notify()
+
+    def on_trainer_message(self, message: str) -> None:
+        pass
+
+
+def build_sync(
+    paths: AppPaths, library: LibraryStore, on_status: Callable[[SyncStatus], None]
+) -> SyncStack | None:
+    """The sync worker, started; None if it cannot be built — sync never blocks riding."""
+    import logging
+
+    from app.cli.sync import build_sync_stack
+
+    try:
+        stack = build_sync_stack(paths, library=library)
+    except Exception:
+        logging.getLogger(__name__).exception("sync unavailable")
+        return None
+    stack.worker.add_listener(on_status)
+    stack.worker.start()
+    return stack
+
+
 def build_ride_stack(
     paths: AppPaths,
     *,
@@ -100,6 +139,7 @@ def build_ride_stack(
     ftp_w: float,
     seed: int = 1,
     erg: ErgSettings | None = None,
+    after_ride: Callable[[], None] | None = None,
 ) -> RideStack:
     from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
@@ -130,7 +170,8 @@ def build_ride_stack(
             workout_json=workout_to_json(info.workout),
             resumed_at_elapsed_s=info.resumed_at_elapsed_s,
         )
-        return [observer]
+        extra: list[RideObserver] = [_AfterRide(after_ride)] if after_ride else []
+        return [observer, *extra]
 
     controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
     stack = RideStack(loop, clock, trainer, journal, controller, recovered)
