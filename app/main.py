@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     ride = sub.add_parser("ride", parents=[common], help="ride a workout headless")
     source = ride.add_mutually_exclusive_group()
     source.add_argument("--simulate", action="store_true", help="simulated trainer (default)")
+    source.add_argument(
+        "--virtual-ble",
+        action="store_true",
+        help="ride virtual Bluetooth devices through the real BLE path (needs bumble)",
+    )
     ride.add_argument("--workout", help="library workout name or id, or a workout file")
     ride.add_argument(
         "--resume", action="store_true", help="carry on the ride the app was stopped in"
@@ -86,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.sync import add_sync_parsers
 
     add_sync_parsers(sub, common)
+    from app.cli.devices import add_devices_parser
+
+    add_devices_parser(sub, common)
     return parser
 
 
@@ -105,6 +113,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command == "devices":
+        from app.cli.devices import devices_command
+
+        return devices_command(args)
     if args.command in ("signin", "signout", "sync", "status"):
         from app.cli.sync import sync_command
 

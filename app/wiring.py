@@ -17,6 +17,7 @@ from app.infra.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
     from app.cli.sync import SyncStack
+    from app.core.ports import TrainerLink
     from app.core.ride.erg import ErgSettings
     from app.core.sync.status import SyncStatus
     from app.core.workouts.model import Workout
@@ -63,15 +64,22 @@ class RideStack:
 
     loop: DeviceLoop
     clock: LoopClock
-    trainer: SimulatedTrainerLink
+    trainer: TrainerLink
     journal: JournalWriter
     controller: RideController
     recovered_rides_db: Path | None = None  # where an unreadable rides.db was moved
     current: RideHandle | None = None
+    virtual_demo: Any = None  # the virtual radio behind --virtual-ble
 
     def start(self, workout: Workout, **kwargs: Any) -> RideHandle:
         self.current = self.controller.start(workout, **kwargs)
+        self._route_reconnects()
         return self.current
+
+    def _route_reconnects(self) -> None:
+        """A BLE trainer that reconnects asks the ride to resend mode and target."""
+        if self.current is not None and hasattr(self.trainer, "restore_control"):
+            self.trainer.restore_control = self.current.restore_control
 
     def resume(self, ride: JournaledRide, **kwargs: Any) -> RideHandle:
         """Carry on an interrupted ride from the journal, under the same ride id."""
@@ -81,6 +89,7 @@ class RideStack:
         self.current = self.controller.resume(
             ride.id, workout, ride.samples, ride.resume, ftp_w=ride.ftp_w, **kwargs
         )
+        self._route_reconnects()
         return self.current
 
     def tell_rider(self, message: str | None) -> None:
@@ -91,6 +100,9 @@ class RideStack:
             self.current.tell("Saving the ride works again; nothing was lost.")
 
     def close(self) -> None:
+        if self.virtual_demo is not None:
+            self.loop.submit(self.trainer.disconnect()).result(5)
+            self.loop.submit(self.virtual_demo.close()).result(5)
         self.loop.stop()
         self.journal.close()
 
@@ -140,6 +152,7 @@ def build_ride_stack(
     seed: int = 1,
     erg: ErgSettings | None = None,
     after_ride: Callable[[], None] | None = None,
+    virtual_ble: bool = False,
 ) -> RideStack:
     from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
@@ -155,8 +168,17 @@ def build_ride_stack(
             listener(message)
 
     journal = JournalWriter(paths.rides_db, on_problem=on_problem)
-    trainer = make_sim_trainer(clock, ftp_w, seed)
     loop = DeviceLoop().start()
+    demo = None
+    trainer: TrainerLink
+    if virtual_ble:
+        from app.infra.ble.virtual_demo import make_virtual_trainer_link, start_virtual_demo
+
+        speed = float(getattr(clock, "speed", 1.0))
+        demo = loop.submit(start_virtual_demo(ftp_w=ftp_w, seed=seed, time_scale=speed)).result()
+        trainer = make_virtual_trainer_link(demo, clock)
+    else:
+        trainer = make_sim_trainer(clock, ftp_w, seed)
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
         from app.core.workouts.json_form import workout_to_json
@@ -174,6 +196,6 @@ def build_ride_stack(
         return [observer, *extra]
 
     controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
-    stack = RideStack(loop, clock, trainer, journal, controller, recovered)
+    stack = RideStack(loop, clock, trainer, journal, controller, recovered, virtual_demo=demo)
     problems.append(stack.tell_rider)
     return stack

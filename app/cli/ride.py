@@ -52,9 +52,13 @@ def ride_command(args: argparse.Namespace) -> int:
     if ftp_w <= 0 or not 50 <= args.intensity <= 150:
         raise UsageError("--ftp must be positive and --intensity between 50 and 150")
     speed = _speed(args.speed)
+    if args.virtual_ble and (speed == "max" or float(speed) > 20):
+        raise UsageError("--virtual-ble runs the devices in real time: use --speed 20 or less")
     interrupted = _interrupted_ride(paths) if args.resume else None
     workout = None if args.resume else resolve_workout(args.workout, paths)
-    stack = build_ride_stack(paths, clock=make_clock(speed), ftp_w=ftp_w, seed=args.seed)
+    stack = build_ride_stack(
+        paths, clock=make_clock(speed), ftp_w=ftp_w, seed=args.seed, virtual_ble=args.virtual_ble
+    )
     try:
         if interrupted is not None:
             handle = stack.resume(interrupted)

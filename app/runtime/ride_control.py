@@ -77,6 +77,10 @@ class RideHandle:
     def discard(self) -> None:
         self._act(lambda s: None if s.ended else s.discard())
 
+    def restore_control(self) -> None:
+        """The trainer reconnected: resend mode and target with an ERG ramp-in."""
+        self._act(lambda s: s.restore_control())
+
     def tell(self, message: str) -> None:
         """Pass a message to the rider through the ride's observers (e.g. the journal
         cannot write); safe from any thread."""

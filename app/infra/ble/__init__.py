@@ -1,0 +1,13 @@
+"""Bluetooth LE trainers and sensors through bleak (see ARCHITECTURE.md, infra/ble).
+
+- `scanner`: `scan()` -> `FoundDevice`s classified by advertised services
+- `trainer_link`: `BleakTrainerLink` (FTMS), `WahooTrainerLink`, `FecTrainerLink`, `link_for`
+- `sensors`: `PowerMeterLink`, `HeartRateLink`, `CadenceSensorLink`
+- `supervisor`: `ConnectionSupervisor` (reconnect with backoff), `RidingDevices` (the ride's
+  one `TrainerLink`: roles merged with failover, power match)
+- `remembered`: last-used device per role in config_dir/devices.json
+- `errors`: `explain(exc)` -> a plain-words `BluetoothProblem`; the links' errors
+- `virtual_demo`: a virtual radio with demo devices (`virtual/`, optional bumble)
+
+Kept import-free so `app.infra.ble.virtual` and the CLI parser stay cheap to import.
+"""

@@ -1,0 +1,242 @@
+"""Sensors over BLE: power meter (CPS), heart-rate strap (HRS), cadence/speed sensor (CSC).
+
+Each link connects with a real `bleak.BleakClient`, subscribes its measurement
+characteristic, and exposes:
+- `latest()`: a `TrainerReading` with the fields it measures, None after `stale_after_s`
+  without a notification (a dropout) or while disconnected;
+- `last_seen`: clock time of the last notification;
+- `battery_pct`: the Battery Level (0x2A19) when the device offers one (read at connect,
+  then followed by notifications when the characteristic notifies);
+- `snapshot()` for role merging, and lost-link listeners for the supervisor.
+
+Cadence from crank revolution data uses `CrankCadenceCalculator` (holds the last value
+between crank events, 0 after 3 s without one).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
+
+from app.core.devices.cps import (
+    CrankCadenceCalculator,
+    WheelSpeedCalculator,
+    parse_cycling_power_measurement,
+)
+from app.core.devices.csc import CscCalculator, parse_csc_measurement
+from app.core.devices.errors import ProtocolError
+from app.core.devices.hrs import parse_heart_rate_measurement
+from app.core.devices.roles import DEFAULT_STALE_AFTER_S, SourceSample
+from app.core.devices.uuids import (
+    BATTERY_LEVEL_UUID,
+    CSC_MEASUREMENT_UUID,
+    CYCLING_POWER_MEASUREMENT_UUID,
+    HEART_RATE_MEASUREMENT_UUID,
+)
+from app.core.ports import Clock, TrainerReading
+from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
+from app.infra.ble.errors import TrainerLinkError, TrainerUnavailableError, explain
+from app.infra.ble.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CadenceSensorLink", "HeartRateLink", "PowerMeterLink", "SensorLink"]
+
+
+class SensorLink:
+    """Connection, telemetry and battery shared by every sensor."""
+
+    measurement_uuid: ClassVar[str]
+    kind: ClassVar[str]
+
+    def __init__(
+        self,
+        device: BLEDevice | str,
+        *,
+        clock: Clock,
+        backend: type[BaseBleakClient] | None = None,
+        name: str | None = None,
+        connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
+        stale_after_s: float = DEFAULT_STALE_AFTER_S,
+        use_retry_connector: bool = True,
+        client_kwargs: dict[str, Any] | None = None,
+        device_clock: Clock | None = None,
+    ) -> None:
+        """`device_clock` times revolution rates (cadence, wheel speed) in the sensor's
+        own time base; it defaults to `clock`. Pass a real-time clock when `clock` runs
+        faster than real time (a virtual-device ride at --speed > 1)."""
+        self.conn = BleConnection(
+            device,
+            name=name,
+            backend=backend,
+            connect_timeout_s=connect_timeout_s,
+            use_retry_connector=use_retry_connector,
+            client_kwargs=client_kwargs,
+        )
+        self.clock = clock
+        self.device_clock = device_clock or clock
+        self.telemetry = Telemetry(clock, stale_after_s)
+        self.battery_pct: int | None = None
+        self._ready = False
+        self._lost_listeners: list[Callable[[], None]] = []
+        self.conn.add_lost_listener(self._on_link_lost)
+
+    @property
+    def name(self) -> str:
+        return self.conn.name
+
+    @property
+    def address(self) -> str:
+        return self.conn.address
+
+    @property
+    def connected(self) -> bool:
+        return self._ready and self.conn.connected
+
+    @property
+    def last_seen(self) -> float | None:
+        """Clock time of the last notification (None: nothing yet on this connection)."""
+        return self.telemetry.last_heard_s
+
+    async def connect(self) -> None:
+        """Connect and subscribe; errors are `TrainerLinkError`s in plain words."""
+        self._ready = False
+        self._reset()
+        try:
+            await self.conn.connect()
+            if not self.conn.has(self.measurement_uuid):
+                raise TrainerLinkError(f"{self.name} does not offer {self.kind} data.")
+            await self.conn.subscribe(self.measurement_uuid, self._on_measurement)
+            await self._battery()
+        except BaseException as exc:
+            await self.conn.disconnect()
+            if isinstance(exc, TrainerLinkError) or not isinstance(exc, Exception):
+                raise
+            raise TrainerUnavailableError(explain(exc).message) from exc
+        self._ready = True
+
+    async def disconnect(self) -> None:
+        self._ready = False
+        await self.conn.disconnect()
+        self._reset()
+
+    def latest(self) -> TrainerReading | None:
+        if not self.connected:
+            return None
+        return self.telemetry.latest()
+
+    def snapshot(self) -> SourceSample | None:
+        return self.telemetry.snapshot() if self.connected else None
+
+    def add_lost_listener(self, listener: Callable[[], None]) -> None:
+        self._lost_listeners.append(listener)
+
+    def _on_link_lost(self) -> None:
+        self._ready = False
+        self._reset()
+        for listener in list(self._lost_listeners):
+            listener()
+
+    def _reset(self) -> None:
+        self.telemetry.clear()
+
+    async def _battery(self) -> None:
+        char = self.conn.characteristic(BATTERY_LEVEL_UUID)
+        if char is None:
+            return
+        if "read" in char.properties:
+            try:
+                self._on_battery(await self.conn.read(BATTERY_LEVEL_UUID))
+            except Exception as exc:  # a battery we cannot read is no reason to fail
+                log.debug("%s: battery read failed: %r", self.name, exc)
+        if "notify" in char.properties:
+            try:
+                await self.conn.subscribe(BATTERY_LEVEL_UUID, self._on_battery)
+            except Exception as exc:
+                log.debug("%s: battery notifications failed: %r", self.name, exc)
+
+    def _on_battery(self, data: bytes) -> None:
+        if len(data) >= 1 and data[0] <= 100:
+            self.battery_pct = data[0]
+
+    def _on_measurement(self, data: bytes) -> None:
+        raise NotImplementedError
+
+
+class PowerMeterLink(SensorLink):
+    """Cycling Power Service: power, cadence from crank data, speed from wheel data."""
+
+    measurement_uuid = CYCLING_POWER_MEASUREMENT_UUID
+    kind = "power"
+
+    def __init__(self, device: BLEDevice | str, **kwargs: Any) -> None:
+        super().__init__(device, **kwargs)
+        self._cadence = CrankCadenceCalculator()
+        self._speed = WheelSpeedCalculator()
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._cadence.reset()
+        self._speed.reset()
+
+    def _on_measurement(self, data: bytes) -> None:
+        now = self.telemetry.heard()
+        try:
+            m = parse_cycling_power_measurement(data)
+        except ProtocolError as exc:
+            log.debug("%s: %s", self.name, exc)
+            return
+        cadence = speed = None
+        device_now = self.device_clock.monotonic_s()
+        if m.crank_revolutions is not None and m.crank_event_ticks is not None:
+            cadence = self._cadence.update(m.crank_revolutions, m.crank_event_ticks, device_now)
+        if m.wheel_revolutions is not None and m.wheel_event_ticks is not None:
+            speed = self._speed.update(m.wheel_revolutions, m.wheel_event_ticks, device_now)
+        self.telemetry.set(now, power_w=float(m.power_w), cadence_rpm=cadence, speed_mps=speed)
+
+
+class HeartRateLink(SensorLink):
+    """Heart Rate Service: bpm (RR intervals are decoded but not kept)."""
+
+    measurement_uuid = HEART_RATE_MEASUREMENT_UUID
+    kind = "heart rate"
+
+    def _on_measurement(self, data: bytes) -> None:
+        now = self.telemetry.heard()
+        try:
+            m = parse_heart_rate_measurement(data)
+        except ProtocolError as exc:
+            log.debug("%s: %s", self.name, exc)
+            return
+        self.telemetry.set(now, hr_bpm=float(m.heart_rate_bpm) if m.heart_rate_bpm else None)
+
+
+class CadenceSensorLink(SensorLink):
+    """Cycling Speed and Cadence: cadence from crank data, speed from wheel data."""
+
+    measurement_uuid = CSC_MEASUREMENT_UUID
+    kind = "cadence"
+
+    def __init__(
+        self, device: BLEDevice | str, *, wheel_circumference_m: float = 2.105, **kwargs: Any
+    ) -> None:
+        super().__init__(device, **kwargs)
+        self._rates = CscCalculator(wheel_circumference_m)
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._rates.reset()
+
+    def _on_measurement(self, data: bytes) -> None:
+        now = self.telemetry.heard()
+        try:
+            m = parse_csc_measurement(data)
+        except ProtocolError as exc:
+            log.debug("%s: %s", self.name, exc)
+            return
+        rates = self._rates.update(m, self.device_clock.monotonic_s())
+        self.telemetry.set(now, cadence_rpm=rates.cadence_rpm, speed_mps=rates.speed_mps)
