@@ -8,6 +8,7 @@ or bad input (one line on stderr), 1 anything else.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,12 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="freewheel", description="Offline-first indoor cycling.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="keep all state in this folder (env FREEWHEEL_HOME)")
+    # SUPPRESS: `freewheel --data-dir X CMD` must not be undone by the subcommand's default
+    common.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="keep all state in this folder (env FREEWHEEL_HOME)",
+    )
     common.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--simulate", action="store_true", help="use the simulated trainer")
@@ -94,11 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.devices import add_devices_parser
 
     add_devices_parser(sub, common)
+    diagnostics = sub.add_parser(
+        "diagnostics", parents=[common], help="a redacted bundle of logs and settings"
+    )
+    diagnostics.add_argument("--out", required=True, metavar="FILE.zip")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _start_logging(args)
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -106,6 +117,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:  # `freewheel ... | head`: the reader left; not an error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+
+
+def _start_logging(args: argparse.Namespace) -> None:
+    """Every command logs to data_dir/logs (rotating, redacted); never fatal."""
+    try:
+        from app.infra.logs import install_crash_handlers, setup_logging
+        from app.infra.paths import app_paths
+
+        setup_logging(app_paths(getattr(args, "data_dir", None)).data_dir / "logs")
+        install_crash_handlers()
+    except OSError as exc:
+        print(f"freewheel: not logging to a file ({exc})", file=sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -113,6 +139,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli.ride import ride_command
 
         return ride_command(args)
+    if args.command == "diagnostics":
+        from app.cli.diagnostics import diagnostics_command
+
+        return diagnostics_command(args)
     if args.command == "devices":
         from app.cli.devices import devices_command
 
