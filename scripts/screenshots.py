@@ -3,6 +3,10 @@
     .venv/bin/python scripts/screenshots.py [OUT_DIR] [--scale 2] [--workout ID] [--select ID]
 
 1. library.png: the bundled library with a workout selected (detail pane and profile)
+   library-filtered.png: filter chips on (time, zone), sorted by TSS, a favourite starred
+   library-import.png: the report of an import with a good, a duplicate and a broken file,
+   details open; library-export.png: an export that could not keep everything;
+   library-drop.png: files dragged over the window
 2. ride.png:    a ride in progress, mid-interval (simulated trainer, virtual time held still)
    ride-paused.png: the same ride paused, with a trainer-message banner and the inline
    discard question
@@ -26,6 +30,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_OUT = Path("/tmp/freewheel-shots")
+_GOOD_ERG = """[COURSE HEADER]
+DESCRIPTION = Garage Over-Unders
+FTP = 250
+MINUTES WATTS
+[END COURSE HEADER]
+[COURSE DATA]
+0.00 125
+10.00 160
+10.00 235
+14.00 235
+14.00 270
+16.00 270
+16.00 235
+20.00 235
+20.00 270
+22.00 270
+22.00 130
+30.00 130
+[END COURSE DATA]
+"""
 WIDTH, HEIGHT = 1280, 800
 FTP_W = 250.0
 
@@ -43,12 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
+    import shutil
     import tempfile
 
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
     from PySide6.QtWidgets import QApplication
 
+    from app.core.workouts.catalog import SortKey
     from app.core.workouts.timeline import Timeline
-    from app.infra.paths import app_paths
+    from app.infra.paths import app_paths, resources_dir
     from app.infra.sim.physics import TrainerPhysics
     from app.infra.sim.trainer import SimulatedTrainerLink
     from app.runtime.clock import VirtualClock
@@ -71,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             await super().sleep_until(deadline_s)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    library = open_library(app_paths(tempfile.mkdtemp(prefix="freewheel-shots-")))
+    home = Path(tempfile.mkdtemp(prefix="freewheel-shots-"))
+    library = open_library(app_paths(home))
     clock = GatedClock()
     loop = DeviceLoop(name="screenshots").start()
     trainer = SimulatedTrainerLink(clock, TrainerPhysics(ftp_w=FTP_W, seed=3))
@@ -106,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         window = create_main_window(services)
         window.resize(WIDTH, HEIGHT)
         window.show()
-        wait_for(lambda: window.is_ready, "the first paint")
+        wait_for(lambda: window.is_ready and window.setup_finished, "the first paint")
+        for _ in range(5):  # let the layout settle around the chips and the detail pane
+            app.processEvents()
 
         # 1. library with a selection
         view = window.library_view
@@ -115,6 +146,56 @@ def main(argv: list[str] | None = None) -> int:
             next(i for i, e in enumerate(view.visible_entries()) if e.id == selected.id)
         )
         save("library.png")
+
+        # 1b. filters, sort and a favourite
+        bar = view.filter_bar
+        favourite = library.find("threshold-2x20") or library.entries()[0]
+        view.select_entry(favourite.id)
+        view.detail.star.click()
+        next(c for c in bar.duration_chips if c.text().startswith("60")).click()
+        bar.zone_chips[3].click()  # Z4
+        bar.zone_chips[2].click()  # Z3
+        view.set_sort(SortKey.TSS, descending=True)
+        view.select_entry(favourite.id)
+        save("library-filtered.png")
+        bar.clear()
+        view.set_sort(SortKey.NAME)
+
+        # 1c. an import: one new workout, one duplicate, one broken file
+        source = home / "downloads"
+        (source / "old").mkdir(parents=True)
+        (source / "garage-over-unders.erg").write_text(_GOOD_ERG)
+        shutil.copy(resources_dir() / "workouts" / "threshold-2x20.zwo", source / "t2x20.zwo")
+        (source / "old" / "half-downloaded.zwo").write_text("<workout_file><name>Oops")
+        done: list[object] = []
+        view.import_finished.connect(done.append)
+        view.import_paths([source])
+        wait_for(lambda: bool(done), "the import")
+        view.notice.details_button.click()
+        save("library-import.png")
+
+        # 1d. an export that could not keep everything (.erg has no description, no cues)
+        view.select_entry(favourite.id)
+        view.export_to(home / f"{favourite.id.split(':')[-1]}.erg")
+        save("library-export.png")
+        view.notice.dismiss()
+
+        # 1e. files dragged over the window
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(source / "garage-over-unders.erg"))])
+        QApplication.sendEvent(
+            window,
+            QDragEnterEvent(
+                QPoint(WIDTH // 2, HEIGHT // 2),
+                Qt.DropAction.CopyAction,
+                mime,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
+        save("library-drop.png")
+        window._show_drop_overlay(False)
+        view.select_entry(selected.id)
 
         # 2. ride in progress, in the middle of the hardest interval of the middle third
         ride_entry = library.find(args.workout) or selected

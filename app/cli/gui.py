@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -45,6 +46,10 @@ class LazyRides:
 
 
 def gui_command(args: argparse.Namespace) -> int:
+    # Until the window is ready, everything created (Qt, the UI modules, the library) stays
+    # for the whole session: no point collecting garbage among it. run_gui turns collection
+    # back on once the window has painted.
+    gc.disable()
     from app.ui.app import run_gui
     from app.ui.services import GuiServices
 

@@ -7,6 +7,7 @@ Environment:
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -15,9 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.main_window import MainWindow
 from app.ui.services import GuiServices
-from app.ui.theme.style import apply_theme
+from app.ui.theme.style import FUSION_ARGS, apply_theme, mark_fusion
 
 EXIT_WHEN_READY_ENV = "FREEWHEEL_EXIT_WHEN_READY"
+SETTLE_FALLBACK_MS = 10_000
 
 
 def _application(argv: list[str]) -> QApplication:
@@ -29,7 +31,10 @@ def _application(argv: list[str]) -> QApplication:
     QApplication.setApplicationName("Freewheel")
     QApplication.setOrganizationName("Freewheel")
     QApplication.setDesktopFileName("freewheel")
-    return QApplication(argv)
+    # the style by command line: cheaper than setStyle() (which wraps a QStyle for Python)
+    app = QApplication([*argv, *FUSION_ARGS])
+    mark_fusion(app)
+    return app
 
 
 def create_main_window(services: GuiServices) -> MainWindow:
@@ -43,9 +48,27 @@ def create_main_window(services: GuiServices) -> MainWindow:
 
 
 def run_gui(services: GuiServices, argv: list[str] | None = None) -> int:
-    """Show the main window and run the Qt event loop; returns the exit code."""
+    """Show the main window and run the Qt event loop; returns the exit code.
+
+    Garbage collection is off until the window is ready (the caller may turn it off even
+    earlier, before its imports): start-up only creates objects that stay for the whole
+    session, so collecting among them is wasted time. Once the window is ready they are
+    frozen out of the collector's way and collection is turned back on.
+    """
+    gc.disable()
+    settled = False
+
+    def settle_memory() -> None:
+        nonlocal settled
+        if not settled:
+            settled = True
+            gc.freeze()
+            gc.enable()
+
     app = _application(list(sys.argv if argv is None else argv))
     window = create_main_window(services)
+    window.ready.connect(settle_memory)
+    QTimer.singleShot(SETTLE_FALLBACK_MS, settle_memory)  # should the window never paint
     if os.environ.get(EXIT_WHEN_READY_ENV) == "1":
 
         def ready() -> None:

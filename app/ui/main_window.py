@@ -1,18 +1,32 @@
 """The main window: a sidebar (Library, Ride), the pages, a status bar.
 
-The library page is built at once; the ride and summary pages (and with them pyqtgraph)
-are built the first time a ride starts, so start-up stays fast.
+Start-up builds what the first frame shows: the sidebar and the library's search and list.
+Right after that frame is painted, `finish_setup` builds the rest of the library screen
+(chips, detail pane), the shortcuts and drag-and-drop import. The first frame's code does
+not touch PySide6's `Qt` namespace (see models/library_model.py); later code imports it
+where needed. The ride and summary pages
+(and with them pyqtgraph) are built the first time a ride starts.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtCore import QMimeData, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -53,6 +67,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 640)
         self._painted = False
         self._ready_sent = False
+        self._finished = False
+        self._drop_overlay: QLabel | None = None
         self._ride_view: RideView | None = None
         self._summary_view: SummaryView | None = None
 
@@ -77,17 +93,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.trainer_label)
         self.statusBar().setSizeGripEnabled(False)
 
-        for key, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_ride)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
-
         self.library_view.populate()
         self.show_library()
 
+    def finish_setup(self) -> None:
+        """What the first frame does not need; runs right after it (idempotent)."""
+        if self._finished:
+            return
+        self._finished = True
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        self.library_view.finish_setup()
+        for key, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_ride)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+        self.setAcceptDrops(True)
+
+    @property
+    def setup_finished(self) -> bool:
+        return self._finished
+
     def _build_sidebar(self) -> QWidget:
-        sidebar = QWidget()
+        sidebar = QFrame()  # a frame draws its style sheet background (no Qt attribute)
         sidebar.setObjectName("Sidebar")
-        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         sidebar.setFixedWidth(200)
         brand = QLabel("Freewheel")
         brand.setObjectName("Brand")
@@ -100,7 +128,6 @@ class MainWindow(QMainWindow):
             button.setCheckable(True)
             button.setToolTip(f"{button.text()} ({tip})")
             button.setAccessibleName(f"Show {button.text().lower()}")
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.nav_group.addButton(button)
         self.nav_library.clicked.connect(self.show_library)
         self.nav_ride.clicked.connect(self.show_ride)
@@ -204,13 +231,73 @@ class MainWindow(QMainWindow):
         self.nav_ride.setEnabled(True)
         self.nav_ride.setChecked(True)
 
+    # -- drag and drop: workout files and folders are imported ---------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_paths(event.mimeData()):
+            event.acceptProposedAction()
+            self._show_drop_overlay(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if _local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._show_drop_overlay(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._show_drop_overlay(False)
+        paths = _local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if not self.ride_active:
+            self.show_library()
+        self.library_view.import_paths(paths)
+        what = paths[0].name if len(paths) == 1 else f"{len(paths)} items"
+        self.statusBar().showMessage(f"Importing {what}…", 5_000)
+
+    def _show_drop_overlay(self, shown: bool) -> None:
+        if shown and self._drop_overlay is None:
+            from PySide6.QtCore import Qt
+
+            self._drop_overlay = QLabel(
+                "Drop workout files or folders to add them to the library", self.centralWidget()
+            )
+            self._drop_overlay.setObjectName("DropOverlay")
+            self._drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._drop_overlay.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        if self._drop_overlay is not None:
+            self._drop_overlay.setGeometry(self.pages.geometry().adjusted(16, 16, -16, -16))
+            self._drop_overlay.setVisible(shown)
+            self._drop_overlay.raise_()
+
+    @property
+    def drop_overlay_visible(self) -> bool:
+        return self._drop_overlay is not None and self._drop_overlay.isVisible()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.drop_overlay_visible:
+            self._show_drop_overlay(True)
+
     # -- readiness (cold-start benchmark) and shutdown -----------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
             # after this paint pass (children included) has been flushed
-            QTimer.singleShot(0, self._maybe_ready)
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # the rest of the window on the next turn of the event loop, ahead of anything the
+        # `ready` handlers queue (the ride stack's warm-up)
+        QTimer.singleShot(0, self.finish_setup)
+        self._maybe_ready()
 
     def _maybe_ready(self) -> None:
         if self._ready_sent or not self._painted or not self.library_view.populated:
@@ -223,7 +310,8 @@ class MainWindow(QMainWindow):
         return self._ready_sent
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing during a ride finishes it (so it is saved) rather than losing it."""
+        """Closing during a ride finishes it (so it is saved) rather than losing it; an
+        import still copying files is given a moment to finish."""
         if self.ride_active and self._ride_view is not None:
             handle = self._ride_view.handle
             if handle is not None:
@@ -232,4 +320,13 @@ class MainWindow(QMainWindow):
                     handle.done.result(timeout=CLOSE_WAIT_S)
                 except Exception:
                     log.warning("the ride did not finish within %.0f s of closing", CLOSE_WAIT_S)
+        if not self.library_view.wait_for_imports(CLOSE_WAIT_S):
+            log.warning("an import was still running %.0f s after closing", CLOSE_WAIT_S)
         super().closeEvent(event)
+
+
+def _local_paths(mime: QMimeData) -> list[Path]:
+    """The local files and folders a drag carries (web links are not imports)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]

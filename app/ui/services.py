@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # not needed at run time: keeps asyncio & co. off the start-up path
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
 
     from app.core.workouts.catalog import CatalogEntry
     from app.core.workouts.model import Workout
@@ -32,13 +33,36 @@ class RideStarter(Protocol):
     ) -> RideHandle: ...
 
 
+class ImportReport(Protocol):
+    """What an import did: the entries it added, the files it skipped as duplicates
+    `(path, id already in the library)` and the files it could not read `(path, why)`."""
+
+    @property
+    def added(self) -> Sequence[CatalogEntry]: ...
+
+    @property
+    def duplicates(self) -> Sequence[tuple[str, str]]: ...
+
+    @property
+    def errors(self) -> Sequence[tuple[str, str]]: ...
+
+
 class WorkoutLibrary(Protocol):
-    """The workout library as the UI sees it. Both calls run on the UI thread and must be
-    fast (an in-memory list or an indexed cache): `search` runs on every keystroke."""
+    """The workout library as the UI sees it.
+
+    `entries`, `search` and `set_favourite` run on the UI thread and must be fast (an
+    in-memory list or an indexed cache); the browser filters `entries()` with
+    `catalog.query` on every keystroke. `import_paths` reads files and may take seconds:
+    the UI calls it on a worker thread, so it must be thread-safe.
+    """
 
     def entries(self) -> list[CatalogEntry]: ...
 
     def search(self, query: str) -> list[CatalogEntry]: ...
+
+    def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry: ...
+
+    def import_paths(self, paths: list[Path]) -> ImportReport: ...
 
 
 @dataclass

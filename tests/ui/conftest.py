@@ -8,13 +8,16 @@ Rides run on a `ScaledClock` (fast enough to see many samples, slow enough to st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pytest
 
 from app.core.ride.samples import normalized_power
 from app.core.workouts.catalog import CatalogEntry, search, search_text_of
+from app.core.workouts.metrics import compute_metrics
 from app.core.workouts.model import PowerUnit, RepeatBlock, Step, StepKind, StepRole, Workout
+from app.core.workouts.profile import pack_profile, profile_of
 from app.core.workouts.timeline import Timeline
 from app.infra.sim.physics import TrainerPhysics
 from app.infra.sim.trainer import SimulatedTrainerLink
@@ -117,6 +120,8 @@ def catalog_entry(workout: Workout, ftp_w: float = FTP_W) -> CatalogEntry:
         search_text=search_text_of(
             workout.name, workout.category, workout.tags, workout.description
         ),
+        zone_time_s=compute_metrics(workout, ftp_w).time_in_zone_s,
+        profile_blob=pack_profile(profile_of(workout, ftp_w)),
     )
 
 
@@ -136,6 +141,14 @@ class MemoryWorkoutLibrary:
 
     def by_name(self, name: str) -> CatalogEntry:
         return next(e for e in self._entries if e.name == name)
+
+    def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry:
+        updated = replace(next(e for e in self._entries if e.id == entry_id), favourite=favourite)
+        self._entries = [updated if e.id == entry_id else e for e in self._entries]
+        return updated
+
+    def import_paths(self, paths: list[Path]) -> object:
+        raise NotImplementedError("the UI tests import into a real LibraryStore")
 
 
 @dataclass
@@ -194,6 +207,7 @@ def _window_for(rig: RideRig, qtbot):  # type: ignore[no-untyped-def]
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.setup_finished)  # the rest is built after the first paint
     return window
 
 

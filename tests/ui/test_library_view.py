@@ -19,28 +19,31 @@ def test_library_lists_every_workout_sorted_with_stats(window, rig) -> None:
     cells = [model.index(row, c).data() for c in Column]
     assert cells == [
         "Sweet Spot 3x12",
+        None,  # the profile column: a thumbnail, no text
         "Sweet Spot",
         display.h_mm(entry.duration_s),
         str(round(entry.tss)),
         f"{entry.intensity_factor:.2f}",
     ]
-    assert cells[2] == "1:06"  # 10 + 3 × 17 + 5 minutes
+    assert cells[Column.DURATION] == "1:06"  # 10 + 3 × 17 + 5 minutes
     assert view.count_label.text() == "7 workouts"
 
 
 def test_search_filters_as_you_type_and_clearing_restores(window, rig, qtbot) -> None:
     view = window.library_view
+    resets = []
+    view.model.modelReset.connect(lambda: resets.append(view.search.text()))
     qtbot.keyClicks(view.search, "endur")
     assert [e.name for e in view.visible_entries()] == ["Endurance Hour", "Steady 200 W"]
-    assert rig.library.search_calls == len("endur")  # one search per keystroke
-    assert view.count_label.text() == "2 workouts"
+    assert resets == ["e", "en", "end", "endu", "endur"]  # one query, one reset a keystroke
+    assert view.count_label.text() == "2 of 7 workouts"
 
     view.search.clear()
     assert len(view.visible_entries()) == 7
 
     qtbot.keyClicks(view.search, "no such workout")
     assert view.visible_entries() == []
-    assert view.count_label.text() == "0 workouts"
+    assert view.count_label.text() == "0 of 7 workouts"
 
 
 def test_search_keeps_the_selection_when_it_is_still_listed(window, qtbot) -> None:

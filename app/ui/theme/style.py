@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.ui.theme import palette as c
 
 BASE_FONT_PT = 11
+FUSION_ARGS = ("-style", "fusion")  # QApplication arguments that pick the style
 _APPLIED_PROPERTY = "freewheelTheme"
+_FUSION_PROPERTY = "freewheelFusion"
 
 
 def build_palette() -> QPalette:
@@ -247,6 +249,9 @@ QLabel[role="subtitle"] {{
     color: {c.TEXT_MUTED};
     font-size: 12pt;
 }}
+QLabel#LibraryCount {{
+    padding-top: 13px;
+}}
 QLabel[role="muted"] {{
     color: {c.TEXT_MUTED};
     font-size: 11pt;
@@ -305,6 +310,138 @@ QFrame#ConfirmBar QLabel {{
     font-size: 12pt;
     font-weight: 600;
 }}
+/* --- library: chips, notices, the favourite star, the drop target ----------------- */
+QPushButton[chip="true"] {{
+    background: {c.SURFACE};
+    border: 1px solid {c.BORDER};
+    border-radius: 13px;
+    padding: 3px 9px;
+    min-height: 18px;
+    font-size: 10pt;
+    font-weight: 600;
+    color: {c.TEXT_MUTED};
+}}
+QPushButton[chip="true"]:hover {{
+    background: {c.SURFACE_HOVER};
+    color: {c.TEXT};
+}}
+QPushButton[chip="true"]:focus {{
+    border: 1px solid {c.TARGET};
+}}
+QPushButton[chip="true"]:checked {{
+    background: {c.TARGET_DIM};
+    border: 1px solid {c.TARGET};
+    color: #ffffff;
+}}
+QPushButton[star="true"]:checked {{
+    background: #3d2c06;
+    border: 1px solid {c.ACTUAL};
+    color: {c.ACTUAL};
+}}
+{_zone_chip_rules()}
+QPushButton[link="true"] {{
+    background: transparent;
+    border: none;
+    border-radius: 6px;
+    padding: 3px 8px;
+    min-height: 18px;
+    font-size: 10pt;
+    color: {c.TARGET};
+}}
+QPushButton[link="true"]:hover {{
+    background: {c.SURFACE_HOVER};
+}}
+QPushButton[link="true"]:focus {{
+    border: 1px solid {c.TARGET};
+}}
+QPushButton#Star {{
+    background: transparent;
+    border: 1px solid transparent;
+    border-radius: 10px;
+    padding: 0 6px;
+    min-height: 36px;
+    min-width: 30px;
+    font-size: 22pt;
+    font-weight: 400;
+    color: {c.TEXT_MUTED};
+}}
+QPushButton#Star:hover {{
+    background: {c.SURFACE_HOVER};
+    color: {c.TEXT};
+}}
+QPushButton#Star:focus {{
+    border: 1px solid {c.TARGET};
+}}
+QPushButton#Star:checked {{
+    color: {c.ACTUAL};
+}}
+QPushButton::menu-indicator {{
+    subcontrol-position: right center;
+    subcontrol-origin: padding;
+    right: 6px;
+}}
+QPushButton[menu="true"] {{
+    padding-right: 26px;
+}}
+QFrame#Notice {{
+    border-radius: 10px;
+    border: 1px solid {c.BORDER};
+    background: {c.SURFACE_RAISED};
+}}
+QFrame#Notice QLabel {{
+    font-size: 11pt;
+    font-weight: 600;
+}}
+QFrame#Notice[kind="success"] {{
+    background: #0f2a1c;
+    border: 1px solid #2f8f5a;
+}}
+QFrame#Notice[kind="success"] QLabel {{ color: #c4f2d6; }}
+QFrame#Notice[kind="warning"] {{
+    background: #3a2a0c;
+    border: 1px solid {c.WARNING};
+}}
+QFrame#Notice[kind="warning"] QLabel {{ color: #ffe2a8; }}
+QFrame#Notice[kind="error"] {{
+    background: #3b1518;
+    border: 1px solid {c.DANGER};
+}}
+QFrame#Notice[kind="error"] QLabel {{ color: #ffd6d6; }}
+QFrame#Notice QLabel[role="noticeDetails"] {{
+    font-size: 10pt;
+    font-weight: 400;
+    font-family: monospace;
+}}
+QProgressBar {{
+    background: {c.SURFACE};
+    border: none;
+    border-radius: 2px;
+}}
+QProgressBar::chunk {{
+    background: {c.TARGET};
+    border-radius: 2px;
+}}
+QLabel#DropOverlay {{
+    background: rgba(14, 17, 22, 215);
+    border: 2px dashed {c.TARGET};
+    border-radius: 18px;
+    color: {c.TEXT};
+    font-size: 16pt;
+    font-weight: 700;
+}}
+QMenu {{
+    background: {c.SURFACE_RAISED};
+    border: 1px solid {c.BORDER};
+    padding: 4px;
+}}
+QMenu::item {{
+    padding: 7px 18px;
+    border-radius: 6px;
+    font-size: 11pt;
+}}
+QMenu::item:selected {{
+    background: {c.TARGET_DIM};
+}}
 QStatusBar {{
     background: {c.SURFACE};
     border-top: 1px solid {c.BORDER};
@@ -319,17 +456,35 @@ QStatusBar QLabel {{
 """
 
 
+def _zone_chip_rules() -> str:
+    """Zone chips read in their zone's colour, and fill with it when checked."""
+    rules = []
+    for zone, colour in enumerate(c.ZONE_COLOURS, start=1):
+        rules.append(
+            f'QPushButton[chip="true"][zone="{zone}"] {{ color: {colour}; }}\n'
+            f'QPushButton[chip="true"][zone="{zone}"]:checked {{ background: {colour}; '
+            f"border: 1px solid {colour}; color: #0b0e12; }}"
+        )
+    return "\n".join(rules)
+
+
 def apply_theme(app: QApplication) -> None:
     """Apply palette, base font and style sheet once; later calls do nothing."""
     if app.property(_APPLIED_PROPERTY):
         return
-    app.setStyle("Fusion")
+    if not app.property(_FUSION_PROPERTY):  # not started with FUSION_ARGS
+        app.setStyle("Fusion")
     app.setPalette(build_palette())
     font = QFont(app.font())
     font.setPointSize(BASE_FONT_PT)
     app.setFont(font)
     app.setStyleSheet(stylesheet())
     app.setProperty(_APPLIED_PROPERTY, True)
+
+
+def mark_fusion(app: QApplication) -> None:
+    """Record that `app` was created with FUSION_ARGS, so apply_theme need not set it."""
+    app.setProperty(_FUSION_PROPERTY, True)
 
 
 def set_style_property(widget: QWidget, name: str, value: object) -> None:

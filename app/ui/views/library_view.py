@@ -1,174 +1,79 @@
-"""The library: search, a table of workouts, and the selected workout's detail and profile.
+"""The library browser: search, filter chips, a sortable table with profile thumbnails,
+and the selected workout's detail (profile, zones, favourite, export, ride).
 
-Search runs as you type: one `library.search(text)` and one model reset per keystroke,
-nothing else. This screen is the first one shown, so it imports no pyqtgraph.
+Every keystroke and chip click runs one `catalog.query` over the entries held in memory
+and one model reset, nothing else; the table paints only its visible rows, and each row's
+thumbnail is drawn once from the entry's packed profile and cached.
+
+Start-up: the first frame needs only the title, the search field and the list, so that is
+all `__init__` builds. `finish_setup()` (run by the main window right after the first
+paint, or by anything that needs it sooner) turns on the profile thumbnails and builds the
+chips, the detail pane, the sort arrow, the shortcuts and the import/export machinery.
+Until then nothing here touches PySide6's `Qt` namespace (its enum classes cost ~15 ms to
+build, see library_model): code that runs later imports `Qt` where it needs it.
 
 Keys: Ctrl+F search; Down or Return in the search box moves to the list; Return or a
-double-click on a workout (or the Ride button) starts it.
+double-click on a workout (or the Ride button) starts it; Ctrl+D toggles the favourite.
+Workout files and folders dropped on the window are imported.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.workouts.catalog import CatalogEntry
-from app.ui import display
-from app.ui.models.library_model import Column, LibraryModel
-from app.ui.services import WorkoutLibrary
-from app.ui.widgets.profile_widget import ProfileWidget, ZoneBar
+from app.core.workouts.catalog import CatalogEntry, LibraryFilter, SortKey, query
+from app.ui.models.library_model import (
+    ENTRY_ROLE,
+    SORT_KEYS,
+    Column,
+    LibraryModel,
+    column_for,
+    header_model,
+)
+from app.ui.services import ImportReport, WorkoutLibrary
+from app.ui.widgets.thumbnail import ThumbnailDelegate
 
-_SOURCE_NAMES = {"bundled": "Built-in", "imported": "Imported", "synced": "Synced"}
+if TYPE_CHECKING:  # built after the first paint
+    from PySide6.QtCore import Qt
 
+    from app.core.workouts.formats import EncodedWorkout
+    from app.ui.views.library_detail import WorkoutDetail
+    from app.ui.views.library_tasks import LibraryTasks
+    from app.ui.widgets.filter_bar import FilterBar
+    from app.ui.widgets.notice import Notice
 
-class _Stat(QWidget):
-    def __init__(self, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.value = QLabel(display.MISSING)
-        self.value.setProperty("role", "statValue")
-        self.value.setAccessibleName(label)
-        caption = QLabel(label.upper())
-        caption.setProperty("role", "statLabel")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.value)
-        layout.addWidget(caption)
-
-
-class WorkoutDetail(QFrame):
-    """The selected workout: name, chips, stats, profile, description, Ride button."""
-
-    ride_clicked = Signal()
-
-    def __init__(self, ftp_w: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Card")
-        self.setAccessibleName("Workout details")
-        self.ftp_w = ftp_w
-        self.entry: CatalogEntry | None = None
-
-        self.name = QLabel("Pick a workout")
-        self.name.setProperty("role", "title")
-        self.name.setWordWrap(True)
-        self.name.setAccessibleName("Workout name")
-        self.category = QLabel("")
-        self.category.setProperty("role", "chip")
-        self.source = QLabel("")
-        self.source.setProperty("role", "chip")
-        chips = QHBoxLayout()
-        chips.setSpacing(8)
-        chips.addWidget(self.category)
-        chips.addWidget(self.source)
-        chips.addStretch(1)
-
-        self.duration = _Stat("Duration")
-        self.tss = _Stat("TSS")
-        self.intensity = _Stat("IF")
-        self.intervals = _Stat("Intervals")
-        stats = QGridLayout()
-        stats.setHorizontalSpacing(28)
-        for column, stat in enumerate((self.duration, self.tss, self.intensity, self.intervals)):
-            stats.addWidget(stat, 0, column)
-        stats.setColumnStretch(4, 1)
-
-        self.profile = ProfileWidget()
-        self.profile.setMinimumHeight(170)
-        self.zone_caption = QLabel("TIME IN ZONE")
-        self.zone_caption.setProperty("role", "statLabel")
-        self.zones = ZoneBar()
-        ftp_note = QLabel(f"Targets at FTP {round(ftp_w)} W")
-        ftp_note.setProperty("role", "muted")
-
-        self.description = QLabel("")
-        self.description.setProperty("role", "body")
-        self.description.setWordWrap(True)
-        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.description.setAccessibleName("Workout description")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.description)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.viewport().setAutoFillBackground(False)
-        self.description.setAutoFillBackground(False)
-
-        self.ride_button = QPushButton("Ride  ▶")
-        self.ride_button.setProperty("primary", True)
-        self.ride_button.setProperty("big", True)
-        self.ride_button.setMinimumWidth(220)
-        self.ride_button.setAccessibleName("Ride this workout")
-        self.ride_button.setToolTip("Start this workout (Enter)")
-        self.ride_button.clicked.connect(self.ride_clicked)
-        ride_row = QHBoxLayout()
-        ride_row.addWidget(ftp_note, 1, Qt.AlignmentFlag.AlignVCenter)
-        ride_row.addWidget(self.ride_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 22, 24, 22)
-        layout.setSpacing(14)
-        layout.addWidget(self.name)
-        layout.addLayout(chips)
-        layout.addLayout(stats)
-        layout.addWidget(self.profile, 5)
-        layout.addWidget(self.zone_caption)
-        layout.addWidget(self.zones)
-        layout.addSpacing(4)
-        layout.addWidget(scroll, 2)
-        layout.addLayout(ride_row)
-        self.show_entry(None)
-
-    def show_entry(self, entry: CatalogEntry | None) -> None:
-        if entry is not None and self.entry is not None and entry.id == self.entry.id:
-            return
-        self.entry = entry
-        if entry is None:
-            self.name.setText("Pick a workout")
-            self.category.hide()
-            self.source.hide()
-            for stat in (self.duration, self.tss, self.intensity, self.intervals):
-                stat.value.setText(display.MISSING)
-            self.profile.set_workout(None, self.ftp_w)
-            self.zones.set_zone_times(())
-            self.zones.hide()
-            self.zone_caption.hide()
-            self.description.setText("Search the library on the left and pick a workout.")
-            self.ride_button.setEnabled(False)
-            return
-        self.name.setText(entry.name)
-        self.category.setText(display.category(entry.category))
-        self.category.show()
-        self.source.setText(_SOURCE_NAMES.get(entry.source, entry.source.title()))
-        self.source.setVisible(bool(entry.source))
-        self.duration.value.setText(display.h_mm(entry.duration_s))
-        self.tss.value.setText(display.whole(entry.tss))
-        self.intensity.value.setText(display.ratio(entry.intensity_factor))
-        self.intervals.value.setText(str(len(entry.workout.flat_steps())))
-        self.profile.set_workout(entry.workout, self.ftp_w)
-        self.zones.set_zone_times(entry.zone_time_s)
-        self.zones.setVisible(self.zones.has_data())
-        self.zone_caption.setVisible(self.zones.has_data())
-        self.description.setText(entry.description or "No description.")
-        self.ride_button.setEnabled(True)
+_COLUMN_WIDTHS = (
+    (Column.PROFILE, 96),
+    (Column.CATEGORY, 108),
+    (Column.DURATION, 62),
+    (Column.TSS, 56),
+    (Column.IF, 56),
+)
 
 
 class LibraryView(QWidget):
+    """Signals: `ride_requested(entry)`; `import_finished(report)` once the list shows an
+    import's result; `exported(path, encoded)` after an export was written."""
+
     ride_requested = Signal(object)  # CatalogEntry
+    import_finished = Signal(object)  # ImportReport
+    exported = Signal(object, object)  # Path, EncodedWorkout
 
     def __init__(
         self, library: WorkoutLibrary, ftp_w: float, parent: QWidget | None = None
@@ -177,104 +82,271 @@ class LibraryView(QWidget):
         self.setObjectName("Page")
         self.setAccessibleName("Workout library")
         self.library = library
+        self.ftp_w = ftp_w
         self._ride_active = False
+        self._all: list[CatalogEntry] = []
+        self._sort = SortKey.NAME
+        self._descending = False
+        self._finished = False
+        self._detail: WorkoutDetail | None = None
+        self._notice: Notice | None = None
+        self._tasks: LibraryTasks | None = None
+        self._empty: QLabel | None = None
+        self.filter_bar: FilterBar | None = None
 
         title = QLabel("Library")
         title.setProperty("role", "title")
         self.count_label = QLabel("")
         self.count_label.setProperty("role", "muted")
         self.count_label.setAccessibleName("Number of workouts shown")
-        title_row = QHBoxLayout()
+        self.import_button = QPushButton("Import…")
+        self.import_button.setAccessibleName("Import workout files")
+        self.import_button.setToolTip(
+            "Add workout files or a folder of them — or drop them on the window"
+        )
+        self.import_button.setProperty("menu", True)  # room for its menu's arrow from the start
+        self.count_label.setObjectName("LibraryCount")  # the style sheet puts it on the baseline
+        self.title_row = title_row = QHBoxLayout()
+        title_row.setSpacing(14)
         title_row.addWidget(title)
+        title_row.addWidget(self.count_label)
         title_row.addStretch(1)
-        title_row.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        title_row.addWidget(self.import_button)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search workouts  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search workouts")
         self.search.textChanged.connect(self.apply_search)
-        self.search.installEventFilter(self)
+        self.search.setAcceptDrops(False)  # dropped files are imported, not typed in
 
         self.model = LibraryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.header_model = header_model(self)
+        self.table.horizontalHeader().setModel(self.header_model)
         self.table.setAccessibleName("Workouts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setTabKeyNavigation(False)
-        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
-        self.table.verticalHeader().hide()
+        self.thumbnails = ThumbnailDelegate(ENTRY_ROLE, self.table, drawing=False)
+        self.table.setItemDelegateForColumn(Column.PROFILE, self.thumbnails)
         rows = self.table.verticalHeader()
+        rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(max(self.fontMetrics().height() * 2 + 6, 38))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setSectionsClickable(True)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (Column.CATEGORY, 112),
-            (Column.DURATION, 64),
-            (Column.TSS, 52),
-            (Column.IF, 60),
-        ):
+        for column, width in _COLUMN_WIDTHS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
-        self.table.doubleClicked.connect(self._on_double_click)
-        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
+        # filled by finish_setup(): the chips under the search, the detail card on the right
+        self.notice_slot = QVBoxLayout()
+        self.notice_slot.setContentsMargins(0, 0, 0, 0)
+        self.filter_slot = QVBoxLayout()
+        self.filter_slot.setContentsMargins(0, 0, 0, 0)
+        # hold the chips' place (about three lines of them), so the list does not jump
+        self.filter_slot.addSpacing(3 * (self.fontMetrics().height() + 14))
         left = QVBoxLayout()
         left.setSpacing(12)
         left.addLayout(title_row)
+        left.addLayout(self.notice_slot)
         left.addWidget(self.search)
+        left.addLayout(self.filter_slot)
         left.addWidget(self.table, 1)
-
-        self.detail = WorkoutDetail(ftp_w)
-        self.detail.ride_clicked.connect(self.request_ride)
+        self.detail_card = QFrame()
+        self.detail_card.setObjectName("Card")
+        self.detail_slot = QVBoxLayout(self.detail_card)
+        self.detail_slot.setContentsMargins(0, 0, 0, 0)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(20)
-        layout.addLayout(left, 11)
-        layout.addWidget(self.detail, 10)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.detail_card, 2)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.focus_search)
+    # -- the rest, right after the first paint ---------------------------------------------------
+    def finish_setup(self) -> None:
+        """Build what the first frame does not need. Idempotent; cheap once done."""
+        if self._finished:
+            return
+        self._finished = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import QMenu
 
+        self.thumbnails.drawing = True
+        self.table.viewport().update()
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+
+        from app.ui.views.library_detail import WorkoutDetail
+        from app.ui.widgets.filter_bar import FilterBar
+
+        self.filter_bar = FilterBar()
+        self._update_filter_choices()
+        self.filter_bar.changed.connect(self._requery)
+        self.filter_slot.takeAt(0)  # the space held for it
+        self.filter_slot.addWidget(self.filter_bar)
+        self.title_row.insertWidget(2, self.filter_bar.clear_button)
+
+        self._detail = WorkoutDetail(self.ftp_w)
+        self._detail.ride_clicked.connect(self.request_ride)
+        self._detail.export_clicked.connect(self.choose_export_path)
+        self._detail.favourite_toggled.connect(self.set_favourite)
+        self.detail_slot.addWidget(self._detail)
+
+        menu = QMenu(self.import_button)
+        menu.addAction("Workout files…", self.choose_import_files)
+        menu.addAction("A folder of workouts…", self.choose_import_folder)
+        self.import_button.setMenu(menu)
+
+        for key, slot in (
+            (QKeySequence.StandardKey.Find, self.focus_search),
+            (QKeySequence("Ctrl+D"), self.toggle_favourite),
+        ):
+            shortcut = QShortcut(key, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(self._on_double_click)
         self.setTabOrder(self.search, self.table)
-        self.setTabOrder(self.table, self.detail.ride_button)
+        self.setTabOrder(self.table, self._detail.ride_button)
 
-    # -- population and search -----------------------------------------------------------------
-    def populate(self) -> None:
-        """Load the whole library and select the first workout."""
-        self._show(self.library.entries())
-        if self.model.rowCount() and self.selected_entry() is None:
+        current = self.selected_entry()
+        if current is not None:
+            self._detail.show_entry(current)
+        elif self.model.rowCount():
             self.select_row(0)
+
+    @property
+    def detail(self) -> WorkoutDetail:
+        self.finish_setup()
+        assert self._detail is not None
+        return self._detail
+
+    @property
+    def notice(self) -> Notice:
+        if self._notice is None:
+            from app.ui.widgets.notice import Notice
+
+            self._notice = Notice()
+            self.notice_slot.addWidget(self._notice)
+        return self._notice
+
+    # -- population, search, filters, sort ------------------------------------------------------
+    def populate(self) -> None:
+        """Load the whole library (the first workout is selected by `finish_setup`)."""
+        self._all = self.library.entries()
+        self._requery()
+
+    def refresh(self) -> None:
+        """Re-read the library (after an import) and show it under the same search/filters."""
+        self._all = self.library.entries()
+        self._update_filter_choices()
+        self._requery()
+
+    def _update_filter_choices(self) -> None:
+        if self.filter_bar is not None:
+            self.filter_bar.set_categories(e.category for e in self._all)
+            self.filter_bar.set_sources({e.source for e in self._all})
+
+    def current_filter(self) -> LibraryFilter:
+        text = self.search.text()
+        if self.filter_bar is None:
+            return LibraryFilter(text=text)
+        return self.filter_bar.library_filter(text)
 
     @Slot(str)
     def apply_search(self, text: str) -> None:
-        self._show(self.library.search(text))
+        self._requery()
+
+    @Slot()
+    def _requery(self) -> None:
+        self._show(query(self._all, self.current_filter(), self._sort, self._descending))
+
+    @property
+    def sort(self) -> tuple[SortKey, bool]:
+        return self._sort, self._descending
+
+    def set_sort(self, key: SortKey, descending: bool = False) -> None:
+        """Sort the list (what clicking a column header does)."""
+        from PySide6.QtCore import Qt
+
+        self.finish_setup()  # the sort arrow
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() != column_for(key) or header.sortIndicatorOrder() != order:
+            header.setSortIndicator(column_for(key), order)  # -> _on_sort_indicator
+        elif (key, descending) != (self._sort, self._descending):
+            self._sort, self._descending = key, descending
+            self._requery()
+
+    def _on_sort_indicator(self, section: int, order: Qt.SortOrder) -> None:
+        from PySide6.QtCore import Qt
+
+        key = SORT_KEYS.get(Column(section)) if 0 <= section < len(Column) else None
+        if key is None:  # the profile column does not sort: put the indicator back
+            header = self.table.horizontalHeader()
+            previous = (
+                Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+            )
+            header.blockSignals(True)
+            header.setSortIndicator(column_for(self._sort), previous)
+            header.blockSignals(False)
+            return
+        self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        self._requery()
 
     def _show(self, entries: list[CatalogEntry]) -> None:
-        keep = self.detail.entry
+        keep = self._detail.entry if self._detail is not None else self.selected_entry()
         self.model.set_entries(entries)
-        count = len(entries)
-        self.count_label.setText(f"{count} workout{'s' if count != 1 else ''}")
+        count, total = len(entries), len(self._all)
+        noun = "workout" if total == 1 else "workouts"
+        self.count_label.setText(
+            f"{count} of {total} {noun}" if count != total else f"{total} {noun}"
+        )
         if keep is not None:
             row = self.model.row_of(keep.id)
             if row is not None:
                 self.select_row(row)
+        self._show_empty_hint(count == 0)
+
+    def _show_empty_hint(self, empty: bool) -> None:
+        if not empty and self._empty is None:
+            return
+        if self._empty is None:
+            from PySide6.QtCore import Qt
+
+            self._empty = QLabel(self.table.viewport())
+            self._empty.setProperty("role", "muted")
+            self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._empty.setWordWrap(True)
+        if empty:
+            filtered = self.filter_bar is not None and self.filter_bar.is_active()
+            self._empty.setText(
+                "No workout matches the search"
+                + (" and filters.\nClear filters to see more." if filtered else ".")
+            )
+            self._empty.setGeometry(self.table.viewport().rect().adjusted(20, 40, -20, 0))
+            self._empty.setFixedHeight(60)
+        self._empty.setVisible(empty)
 
     @property
     def populated(self) -> bool:
         return self.model.rowCount() > 0 or bool(self.count_label.text())
 
-    # -- selection -------------------------------------------------------------------------------
+    # -- selection --------------------------------------------------------------------------
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
@@ -283,6 +355,18 @@ class LibraryView(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Select a workout by id; False when the current search/filters hide it."""
+        row = self.model.row_of(entry_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def name_of(self, entry_id: str) -> str | None:
+        """The name of a workout in the library, by id."""
+        return next((e.name for e in self._all if e.id == entry_id), None)
 
     def selected_entry(self) -> CatalogEntry | None:
         index = self.table.selectionModel().currentIndex()
@@ -293,8 +377,97 @@ class LibraryView(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid():
-            self.detail.show_entry(self.model.entry(current.row()))
+        # before finish_setup (e.g. the list taking focus at start-up) there is no detail
+        # pane yet: finish_setup shows the current row when it builds it
+        if current.isValid() and self._detail is not None:
+            self._detail.show_entry(self.model.entry(current.row()))
+
+    # -- favourites ----------------------------------------------------------------------------
+    @Slot(bool)
+    def set_favourite(self, favourite: bool) -> None:
+        """Star or unstar the workout in the detail pane; the library keeps it."""
+        entry = self.detail.entry
+        if entry is None or entry.favourite == favourite:
+            return
+        try:
+            updated = self.library.set_favourite(entry.id, favourite)
+        except Exception as exc:  # a full disk must not take the library screen down
+            self.detail.show_entry(entry)
+            self.notice.show_message("error", f"Could not save the favourite: {exc}")
+            return
+        self._all = [updated if e.id == updated.id else e for e in self._all]
+        self.detail.show_entry(updated)
+        self.model.replace_entry(updated)
+        if self.filter_bar is not None and self.filter_bar.favourites_chip.isChecked():
+            self._requery()
+
+    @Slot()
+    def toggle_favourite(self) -> None:
+        entry = self.detail.entry
+        if entry is not None:
+            self.set_favourite(not entry.favourite)
+
+    # -- import and export (the work is in library_tasks, loaded after the first paint) ------
+    @property
+    def tasks(self) -> LibraryTasks:
+        if self._tasks is None:
+            from app.ui.views.library_tasks import LibraryTasks
+
+            self._tasks = LibraryTasks(self)
+        return self._tasks
+
+    @Slot()
+    def choose_import_files(self) -> None:
+        self.tasks.choose_import_files()
+
+    @Slot()
+    def choose_import_folder(self) -> None:
+        self.tasks.choose_import_folder()
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files and folders on a worker thread; the list and a notice show the
+        result when it is done (`import_finished`)."""
+        self.tasks.import_paths(paths)
+
+    @property
+    def importing(self) -> bool:
+        return self._tasks is not None and self._tasks.importing
+
+    def wait_for_imports(self, timeout_s: float) -> bool:
+        """Block until running imports are done (closing the app); False on timeout."""
+        return self._tasks is None or self._tasks.runner.wait(round(timeout_s * 1000))
+
+    def show_import_result(self, report: ImportReport) -> None:
+        """Refresh the list and select the first workout the import added (clearing the
+        search and filters if they hide it)."""
+        self.refresh()
+        if report.added:
+            first = report.added[0]
+            if not self.select_entry(first.id):
+                self.search.blockSignals(True)
+                self.search.clear()
+                self.search.blockSignals(False)
+                if self.filter_bar is not None:
+                    self.filter_bar.clear()  # requeries
+                else:
+                    self._requery()
+                self.select_entry(first.id)
+
+    @Slot()
+    def choose_export_path(self) -> None:
+        entry = self.detail.entry
+        if entry is not None:
+            self.tasks.choose_export_path(entry)
+
+    def export_to(
+        self, path: Path, entry: CatalogEntry | None = None, name_filter: str = ""
+    ) -> EncodedWorkout | None:
+        """Write the workout (the detail pane's, by default) to `path`; a notice says what
+        the format could not keep. None when it could not be written (the notice says why)."""
+        entry = entry or self.detail.entry
+        if entry is None:
+            return None
+        return self.tasks.export_to(entry, path, name_filter)
 
     # -- starting ----------------------------------------------------------------------------------
     def set_ride_active(self, active: bool) -> None:
@@ -320,7 +493,10 @@ class LibraryView(QWidget):
         self.search.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keys of the search box and the list (installed by finish_setup)."""
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            from PySide6.QtCore import Qt
+
             key = event.key()
             enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             if watched is self.search and (enter or key == Qt.Key.Key_Down):

@@ -1,6 +1,8 @@
 """A workout's power profile drawn with QPainter: bars coloured by Coggan zone.
 
-Two inputs, same drawing:
+Three inputs, same drawing:
+- `set_segments(segments, duration_s)`: a library entry's compact `ProfileSegment`s
+  (`CatalogEntry.profile()`), so the library shows a workout without parsing it.
 - `set_workout(workout, ftp_w)`: steps from the model; ramps are drawn as slopes (split
   exactly where they cross a zone boundary, so each piece has its zone's colour).
 - `set_profile(profile, ftp_w)`: `(start_s, end_s, target_w | None)` segments, as in
@@ -12,10 +14,9 @@ No pyqtgraph here: this widget is on the library screen, which must start fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -31,9 +32,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.core.workouts.model import PowerUnit, StepKind, Workout
+from app.core.workouts.profile import ProfileSegment, SegmentKind
 from app.core.workouts.timeline import Timeline
 from app.ui import display
 from app.ui.theme import palette
+from app.ui.widgets.thumbnail import zone_pieces
 
 Segment = tuple[float, float, float | None]
 
@@ -89,6 +92,23 @@ class ProfileWidget(QWidget):
                     shapes.append(_Shape(start, end, p0, p1, gap=True))
         self._set_shapes(shapes, workout.duration_s if workout else 0.0)
         self._describe(workout.name if workout else "")
+
+    def set_segments(
+        self, segments: Sequence[ProfileSegment], duration_s: float, name: str = ""
+    ) -> None:
+        """Draw a library entry's packed profile (targets already fractions of FTP)."""
+        kinds = {
+            SegmentKind.POWER: _Kind.POWER,
+            SegmentKind.FREE_RIDE: _Kind.FREE,
+            SegmentKind.MAX_EFFORT: _Kind.MAX,
+        }
+        shapes = [
+            _Shape(s.start_s, s.end_s, s.start_frac, s.end_frac, kinds[s.kind], gap=True)
+            for s in segments
+        ]
+        end_s = max((s.end_s for s in segments), default=0.0)
+        self._set_shapes(shapes, max(duration_s, end_s) if shapes else 0.0)
+        self._describe(name)
 
     def set_profile(self, profile: list[Segment], ftp_w: float) -> None:
         shapes = [
@@ -239,22 +259,7 @@ class ProfileWidget(QWidget):
 
 def _zone_pieces(shape: _Shape) -> list[tuple[float, float, float, float]]:
     """Split a (possibly sloped) bar at the zone boundaries it crosses."""
-    f0, f1 = shape.start_frac, shape.end_frac
-    if f0 == f1 or shape.end_s <= shape.start_s:
-        return [(shape.start_s, shape.end_s, f0, f1)]
-    lo, hi = min(f0, f1), max(f0, f1)
-    span = shape.end_s - shape.start_s
-    cuts = sorted(
-        shape.start_s + (bound - f0) / (f1 - f0) * span
-        for bound in palette.ZONE_UPPER_FTP
-        if lo < bound < hi
-    )
-    times = [shape.start_s, *cuts, shape.end_s]
-
-    def frac_at(t: float) -> float:
-        return f0 + (f1 - f0) * (t - shape.start_s) / span
-
-    return [(a, b, frac_at(a), frac_at(b)) for a, b in pairwise(times)]
+    return zone_pieces(shape.start_s, shape.end_s, shape.start_frac, shape.end_frac)
 
 
 class ZoneBar(QWidget):
