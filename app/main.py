@@ -19,6 +19,22 @@ class UsageError(Exception):
     """Bad usage or bad input: reported in one line, exit code 2."""
 
 
+COMMANDS = frozenset({
+    "ride", "workout", "rides", "import", "library", "convert", "server", "signin",
+    "signout", "sync", "status", "devices", "diagnostics",
+})  # fmt: skip
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    """Just the desktop app's own options: opening the app must not import what the
+    subcommands need (asyncio, httpx, the server) before the first frame."""
+    parser = argparse.ArgumentParser(prog="freewheel", description="Offline-first indoor cycling.")
+    parser.add_argument("--data-dir", help="keep all state in this folder (env FREEWHEEL_HOME)")
+    parser.add_argument("--simulate", action="store_true", help="use the simulated trainer")
+    parser.set_defaults(command=None)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="freewheel", description="Offline-first indoor cycling.")
     common = argparse.ArgumentParser(add_help=False)
@@ -108,8 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    _start_logging(args)
+    words = list(sys.argv[1:] if argv is None else argv)
+    wants_help = any(w in ("-h", "--help") for w in words)
+    opens_app = not wants_help and not COMMANDS.intersection(words)
+    args = (build_app_parser() if opens_app else build_parser()).parse_args(words)
+    if not opens_app:  # the desktop app starts logging right after its first frame
+        start_logging(args)
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -122,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _start_logging(args: argparse.Namespace) -> None:
+def start_logging(args: argparse.Namespace) -> None:
     """Every command logs to data_dir/logs (rotating, redacted); never fatal."""
     try:
         from app.infra.logs import install_crash_handlers, setup_logging

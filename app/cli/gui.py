@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.infra.paths import app_paths
-from app.main import EXIT_OK
+from app.main import EXIT_OK, start_logging
 from app.wiring import DEFAULT_FTP_W, open_library
 
 if TYPE_CHECKING:
@@ -65,13 +65,17 @@ def gui_command(args: argparse.Namespace) -> int:
         return build_ride_stack(paths, clock=MonotonicClock(), ftp_w=DEFAULT_FTP_W)
 
     rides = LazyRides(build_stack)
+
+    def after_first_frame() -> None:
+        start_logging(args)
+        rides.warm_up()
     services = GuiServices(
         library=library,
         rides=rides,
         ftp_w=DEFAULT_FTP_W,
         trainer_name="Freewheel Sim Trainer",
         status_text="Offline · simulated trainer",
-        after_ready=rides.warm_up,
+        after_ready=after_first_frame,
     )
     try:
         code = run_gui(services, sys.argv[:1])

@@ -7,7 +7,6 @@ addresses never reach the log, so neither the log nor a diagnostics bundle can l
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 from collections.abc import Callable
@@ -38,7 +37,9 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     root = logging.getLogger()
     if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         return path
-    handler = logging.handlers.RotatingFileHandler(
+    from logging.handlers import RotatingFileHandler  # (imports socket: not at start-up)
+
+    handler = RotatingFileHandler(
         path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     handler.setFormatter(
