@@ -51,35 +51,94 @@ def gui_command(args: argparse.Namespace) -> int:
     # back on once the window has painted.
     gc.disable()
     from app.ui.app import run_gui
+
+    services, close = build_gui_services(args)
+    try:
+        code = run_gui(services, sys.argv[:1])
+    finally:
+        close()
+    return code if code is not None else EXIT_OK
+
+
+def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
+    """Everything the desktop app needs, and how to close it all."""
+    from app.cli.gui_ports import (
+        BluetoothDevices,
+        InterruptedRides,
+        Lazy,
+        LazySync,
+        SettingsFile,
+        make_exporter,
+        todays_workout_source,
+    )
+    from app.infra.settings_store import quick_ftp_w
     from app.ui.services import GuiServices
 
     paths = app_paths(args.data_dir)
     library = open_library(paths)
     for error in library.errors:
         log.warning("bundled workout skipped: %s", error)
+    ftp_w = float(quick_ftp_w(paths.settings_file, int(DEFAULT_FTP_W)))
+    sync = LazySync(paths, library)
 
     def build_stack() -> RideStack:
+        from app.infra.settings_store import load_settings
         from app.runtime.clock import MonotonicClock
         from app.wiring import build_ride_stack
 
-        return build_ride_stack(paths, clock=MonotonicClock(), ftp_w=DEFAULT_FTP_W)
+        settings, _ = load_settings(paths.settings_file)
+        return build_ride_stack(
+            paths,
+            clock=MonotonicClock(),
+            ftp_w=float(settings.ftp_w),
+            erg=settings.erg.to_erg_settings(),
+            after_ride=sync.ride_finished,
+        )
 
     rides = LazyRides(build_stack)
 
     def after_first_frame() -> None:
         start_logging(args)
         rides.warm_up()
+        recovered = rides.stack.recovered_rides_db
+        if recovered is not None:
+            log.error("rides.db was unreadable and was moved to %s", recovered)
+
+    def crash_hook(notify: Callable[[str], None]) -> None:
+        from app.infra.logs import install_crash_handlers
+
+        install_crash_handlers(on_crash=notify)
+
+    def open_history() -> Any:
+        from app.infra.store.history import RideHistory
+
+        return RideHistory(paths.rides_db)
+
+    history = Lazy(open_history)
     services = GuiServices(
         library=library,
         rides=rides,
-        ftp_w=DEFAULT_FTP_W,
+        ftp_w=ftp_w,
         trainer_name="Freewheel Sim Trainer",
         status_text="Offline · simulated trainer",
         after_ready=after_first_frame,
+        history=history,
+        export_ride=make_exporter(paths.rides_db),
+        interrupted=InterruptedRides(paths.rides_db, rides),
+        sync=sync,
+        todays_workout=todays_workout_source(library, paths.rides_db),
+        settings=SettingsFile(paths, lambda: sync.keyring_state),
+        devices=BluetoothDevices(
+            paths,
+            loop=lambda: rides.stack.loop,
+            links=lambda: {"trainer": rides.stack.trainer},
+        ),
+        crash_hook=crash_hook,
     )
-    try:
-        code = run_gui(services, sys.argv[:1])
-    finally:
+
+    def close() -> None:
         rides.close()
+        sync.close()
         library.close()
-    return code if code is not None else EXIT_OK
+
+    return services, close

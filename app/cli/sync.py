@@ -329,14 +329,60 @@ def _password(email: str) -> str:
     return password
 
 
-def _signin(args: argparse.Namespace) -> int:
-    from app.core.auth.token import Secret, TokenStorage
+class SignInFailed(Exception):
+    """Sign-in did not happen; the message says why in plain words."""
+
+
+def sign_in_with_password(
+    paths: AppPaths,
+    raw_server: str,
+    email: str,
+    password: str,
+    *,
+    device_name: str = "",
+    remember_in_file: bool = False,
+    allow_insecure_http: bool = False,
+) -> tuple[Token, TokenStore, str]:
+    """Sign in, store the token (keyring, or the opted-in file) and the server URL.
+    Shared by `freewheel signin` and the desktop app. Returns (token, store, server)."""
+    from app.core.auth.token import Secret
     from app.core.sync.errors import AuthRejected, BackendError, Unreachable
     from app.core.sync.planner import unreachable_words
     from app.infra.http.backend import BackendClient, normalize_server_url
     from app.infra.http.reachability import diagnose
     from app.infra.keystore import PLAINTEXT_TOKEN_FILE, PlaintextFileTokenStore, open_token_store
-    from app.infra.sync_store import load_sync_settings, update_sync_settings
+    from app.infra.sync_store import update_sync_settings
+
+    try:
+        server = normalize_server_url(raw_server, allow_insecure_http=allow_insecure_http)
+    except ValueError as exc:
+        raise _Usage(str(exc)) from None
+    device = device_name or f"Freewheel on {platform.node() or 'this computer'}"
+    with BackendClient(server, lambda: None) as client:
+        try:
+            token = client.sign_in(email, Secret(password), device)
+        except AuthRejected:
+            raise SignInFailed("sign-in refused: wrong email or password") from None
+        except Unreachable as exc:
+            raise SignInFailed(f"{unreachable_words(exc)}. {diagnose(server).message}") from None
+        except BackendError as exc:
+            raise SignInFailed(str(exc)) from None
+    tokens = open_token_store(paths.config_dir, plaintext_opt_in=remember_in_file)
+    tokens.save(token.for_server(server))
+    if not remember_in_file:  # an earlier opt-in file goes when the rider opts out
+        PlaintextFileTokenStore(paths.config_dir / PLAINTEXT_TOKEN_FILE).clear()
+    update_sync_settings(
+        paths.settings_file,
+        server_url=server,
+        token_storage="plaintext" if remember_in_file else "keyring",
+    )
+    return token, tokens, server
+
+
+def _signin(args: argparse.Namespace) -> int:
+    from app.core.auth.token import TokenStorage
+    from app.infra.keystore import PLAINTEXT_TOKEN_FILE
+    from app.infra.sync_store import load_sync_settings
 
     paths = _paths(args).ensure()
     settings = load_sync_settings(paths.settings_file)
@@ -344,35 +390,14 @@ def _signin(args: argparse.Namespace) -> int:
     if not raw_server:
         raise _Usage("which server? give --server URL")
     try:
-        server = normalize_server_url(raw_server, allow_insecure_http=args.allow_insecure_http)
-    except ValueError as exc:
-        raise _Usage(str(exc)) from None
-    password = Secret(_password(args.email))
-    device = args.device_name or f"Freewheel on {platform.node() or 'this computer'}"
-    with BackendClient(server, lambda: None) as client:
-        try:
-            token = client.sign_in(args.email, password, device)
-        except AuthRejected:
-            print("freewheel: sign-in refused: wrong email or password", file=sys.stderr)
-            return EXIT_FAILURE
-        except Unreachable as exc:
-            print(
-                f"freewheel: cannot sign in: {unreachable_words(exc)}. {diagnose(server).message}",
-                file=sys.stderr,
-            )
-            return EXIT_FAILURE
-        except BackendError as exc:
-            print(f"freewheel: cannot sign in: {exc}", file=sys.stderr)
-            return EXIT_FAILURE
-    tokens = open_token_store(paths.config_dir, plaintext_opt_in=args.remember_in_file)
-    tokens.save(token.for_server(server))
-    if not args.remember_in_file:  # an earlier opt-in file goes when the rider opts out
-        PlaintextFileTokenStore(paths.config_dir / PLAINTEXT_TOKEN_FILE).clear()
-    update_sync_settings(
-        paths.settings_file,
-        server_url=server,
-        token_storage="plaintext" if args.remember_in_file else "keyring",
-    )
+        token, tokens, server = sign_in_with_password(
+            paths, raw_server, args.email, _password(args.email),
+            device_name=args.device_name or "", remember_in_file=args.remember_in_file,
+            allow_insecure_http=args.allow_insecure_http,
+        )  # fmt: skip
+    except SignInFailed as exc:
+        print(f"freewheel: cannot sign in: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     storage = tokens.storage
     account = token.account
     if args.json:

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     """`ready` is emitted once: the library is populated and the window has painted."""
 
     ready = Signal()
+    crash_notice = Signal(str)  # from any thread; shown in the status bar, never a dialog
 
     def __init__(self, services: GuiServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._drop_overlay: QLabel | None = None
         self._ride_view: RideView | None = None
         self._summary_view: SummaryView | None = None
+        self._sync_bridge: object | None = None
 
         self.library_view = LibraryView(services.library, services.ftp_w)
         self.library_view.ride_requested.connect(self.start_ride)
@@ -82,7 +84,14 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self._build_sidebar())
-        row.addWidget(self.pages, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.banners = QVBoxLayout()  # resume prompt, account banner: never modal
+        self.banners.setContentsMargins(24, 12, 24, 0)
+        column.addLayout(self.banners)
+        column.addWidget(self.pages, 1)
+        row.addLayout(column, 1)
         self.setCentralWidget(central)
 
         self.status_label = QLabel(services.status_text)
@@ -107,7 +116,17 @@ class MainWindow(QMainWindow):
         for key, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_ride)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
+        for number, name in enumerate(("History", "Devices", "Status", "Settings"), start=3):
+            if name in self._extra_pages:
+                shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+                shortcut.activated.connect(lambda n=name: self.show_page(n))
         self.setAcceptDrops(True)
+        self.crash_notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        if self.services.crash_hook is not None:
+            self.services.crash_hook(self.crash_notice.emit)
+        self._setup_sync()
+        self._setup_resume_prompt()
+        self._setup_first_run()
 
     @property
     def setup_finished(self) -> bool:
@@ -132,6 +151,24 @@ class MainWindow(QMainWindow):
         self.nav_library.clicked.connect(self.show_library)
         self.nav_ride.clicked.connect(self.show_ride)
         self.nav_ride.setEnabled(False)
+        self._extra_pages: dict[str, tuple[QPushButton, QWidget | None]] = {}
+        available = {
+            "History": self.services.history is not None,
+            "Devices": self.services.devices is not None,
+            "Status": self.services.sync is not None,
+            "Settings": self.services.settings is not None,
+        }
+        for number, (name, shown) in enumerate(available.items(), start=3):
+            if not shown:
+                continue
+            button = QPushButton(name)
+            button.setProperty("nav", True)
+            button.setCheckable(True)
+            button.setToolTip(f"{name} (Ctrl+{number})")
+            button.setAccessibleName(f"Show {name.lower()}")
+            button.clicked.connect(lambda _=False, n=name: self.show_page(n))
+            self.nav_group.addButton(button)
+            self._extra_pages[name] = (button, None)
         self.sidebar_foot = QLabel(
             f"{self.services.trainer_name}\nFTP {round(self.services.ftp_w)} W"
         )
@@ -143,6 +180,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(brand)
         layout.addWidget(self.nav_library)
         layout.addWidget(self.nav_ride)
+        for button, _ in self._extra_pages.values():
+            layout.addWidget(button)
         layout.addStretch(1)
         layout.addWidget(self.sidebar_foot)
         return sidebar
@@ -193,6 +232,175 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
+
+    # -- the other screens (built on first visit) -----------------------------------------
+    def show_page(self, name: str) -> QWidget | None:
+        if name not in self._extra_pages:
+            return None
+        button, page = self._extra_pages[name]
+        if page is None:
+            page = self._build_page(name)
+            self.pages.addWidget(page)
+            self._extra_pages[name] = (button, page)
+        if name == "History":
+            page.refresh()  # type: ignore[attr-defined]
+        self.pages.setCurrentWidget(page)
+        button.setChecked(True)
+        return page
+
+    def _build_page(self, name: str) -> QWidget:
+        services = self.services
+        if name == "History":
+            from app.ui.views.history_view import HistoryView
+
+            return HistoryView(services.history, services.export_ride, services.ftp_w)
+        if name == "Devices":
+            from app.ui.views.devices_view import DevicesView
+
+            return DevicesView(services.devices)
+        if name == "Status":
+            from app.ui.views.status_view import StatusView
+
+            view = StatusView(services.sync, default_server_url=services.default_server_url)
+            bridge = self._sync_bridge
+            if bridge is not None:
+                bridge.status.connect(view.set_status)  # type: ignore[attr-defined]
+            view.set_status(services.sync.status())
+            return view
+        from app.ui.views.settings_view import SettingsView
+
+        settings_view = SettingsView(services.settings)
+        settings_view.settings_changed.connect(self._on_settings_changed)
+        return settings_view
+
+    def _on_settings_changed(self, settings: object) -> None:
+        ftp = getattr(settings, "ftp_w", None)
+        if ftp:
+            self.services.ftp_w = float(ftp)
+            self.sidebar_foot.setText(f"{self.services.trainer_name}\nFTP {ftp} W")
+            self.trainer_label.setText(f"{self.services.trainer_name}  ·  FTP {ftp} W")
+            self.statusBar().showMessage(f"Settings saved. FTP {ftp} W.", 5_000)
+
+    def _setup_sync(self) -> None:
+        self._sync_bridge = None
+        sync = self.services.sync
+        if sync is None:
+            return
+        from app.ui.sync_ports import SyncStatusBridge
+        from app.ui.widgets.account_banner import AccountBanner
+        from app.ui.widgets.sync_indicator import SyncIndicator
+        from app.ui.widgets.today_card import TodayCard
+
+        bridge = SyncStatusBridge(self)
+        indicator = SyncIndicator(self)
+        indicator.clicked.connect(lambda: self.show_page("Status"))
+        self.statusBar().addPermanentWidget(indicator)
+        banner = AccountBanner(self)
+        banner.sign_in_requested.connect(self._open_account)
+        self.banners.addWidget(banner)
+        today = TodayCard(self.services.todays_workout)
+        today.ride_requested.connect(self._ride_by_id)
+        self.library_view.notice_slot.insertWidget(0, today)
+        bridge.status.connect(indicator.set_status)
+        bridge.status.connect(self._account_news)
+        bridge.status.connect(lambda _status: today.refresh())
+        self.sync_indicator, self.account_banner, self.today_card = indicator, banner, today
+        self._sync_bridge = bridge
+        bridge.attach(sync)
+
+    def _account_news(self, status: object) -> None:
+        """A rider who never set up an account is not nagged to sign in: the banner is
+        for a sign-in that lapsed, or uploads that failed."""
+        never_signed_up = not getattr(status, "server_url", None)
+        if never_signed_up and not getattr(status, "rides_failed", 0):
+            self.account_banner.hide()
+        else:
+            self.account_banner.set_status(status)  # type: ignore[arg-type]
+
+    def _open_account(self) -> None:
+        page = self.show_page("Status")
+        if page is not None:
+            page.show_account()  # type: ignore[attr-defined]
+
+    def _ride_by_id(self, workout_id: str) -> None:
+        library = self.services.library
+        entry = library.get(workout_id) if hasattr(library, "get") else None
+        if entry is None and hasattr(library, "find"):
+            entry = library.find(workout_id)
+        if entry is not None:
+            self.start_ride(entry)
+
+    def _setup_resume_prompt(self) -> None:
+        port = self.services.interrupted
+        if port is None:
+            return
+        from app.ui.widgets.resume_prompt import ResumePrompt
+
+        prompt = ResumePrompt(port.interrupted, save=port.save, discard=port.discard)
+        prompt.resume_requested.connect(self.resume_ride)
+        self.banners.insertWidget(0, prompt)
+        self.resume_prompt = prompt
+        prompt.check()
+
+    @Slot(str)
+    def resume_ride(self, ride_id: str) -> None:
+        """Carry on an interrupted ride in place, on the ride screen."""
+        port = self.services.interrupted
+        if port is None or self.ride_active:
+            return
+        try:
+            starter, workout, ftp_w = port.starter(ride_id)
+            self.ride_view.start(starter, workout, ftp_w)
+        except Exception as exc:
+            log.exception("could not resume ride %s", ride_id)
+            self.statusBar().showMessage(f"Could not resume the ride: {exc}", 10_000)
+            return
+        self.library_view.set_ride_active(True)
+        self.nav_ride.setEnabled(True)
+        self.show_ride()
+
+    def _setup_first_run(self) -> None:
+        settings_port = self.services.settings
+        if settings_port is None:
+            return
+        settings, _problems = settings_port.load()
+        if settings.first_run_done:
+            return
+        from app.ui.views.welcome_view import WelcomeView
+
+        welcome = WelcomeView(settings)
+        welcome.finished.connect(self._first_run_finished)
+        welcome.ramp_test_requested.connect(self._first_run_ramp_test)
+        self.pages.addWidget(welcome)
+        self.pages.setCurrentWidget(welcome)
+        self.welcome_view = welcome
+        self._set_banners_visible(False)  # the first minute belongs to the welcome
+
+    def _set_banners_visible(self, visible: bool) -> None:
+        """Hide the banners for the welcome; showing them again re-asks what they show."""
+        if not visible:
+            for name in ("resume_prompt", "account_banner"):
+                widget = getattr(self, name, None)
+                if widget is not None:
+                    widget.hide()
+            return
+        if hasattr(self, "resume_prompt"):
+            self.resume_prompt.check()
+        if self.services.sync is not None and hasattr(self, "account_banner"):
+            self._account_news(self.services.sync.status())
+
+    def _first_run_finished(self, settings: object) -> None:
+        self._set_banners_visible(True)
+        try:
+            self.services.settings.save(settings)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not save your settings: {exc}", 10_000)
+        self._on_settings_changed(settings)
+        self.show_library()
+
+    def _first_run_ramp_test(self, settings: object) -> None:
+        self._first_run_finished(settings)
+        self._ride_by_id("bundled:ramp-test")
 
     # -- the ride ------------------------------------------------------------------------
     @Slot(object)

@@ -8,7 +8,7 @@ and hands them over in one `GuiServices`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # not needed at run time: keeps asyncio & co. off the start-up path
     from collections.abc import Callable, Sequence
@@ -74,3 +74,15 @@ class GuiServices:
     status_text: str = ""
     # called once, soon after the window first shows: warm up what the first ride needs
     after_ready: Callable[[], None] | None = None
+    # the rest of the app; None hides the screen (e.g. in tests of the library alone)
+    history: Any = None  # history_ports.RideHistoryPort
+    export_ride: Any = None  # history_ports.RideExporter
+    interrupted: Any = None  # InterruptedRidesPort: interrupted() / save / discard / starter
+    sync: Any = None  # sync_ports.SyncControl
+    todays_workout: Any = None  # sync_ports.TodaySource
+    settings: Any = None  # settings_ports.SettingsPort
+    devices: Any = None  # settings_ports.DevicesPort
+    default_server_url: str = ""
+    # given the window's notice function once it is up: unexpected errors on any thread
+    # are then shown as a non-modal notice (the ride carries on)
+    crash_hook: Any = None

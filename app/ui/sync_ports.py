@@ -45,13 +45,19 @@ __all__ = [
     "TodaySource",
     "TodayWorkout",
     "component_state",
+    "day_words",
     "error_words",
     "event_status_words",
     "impact_words",
+    "indicator_of",
+    "local_now",
+    "plural",
     "service_page",
+    "short_state",
     "token_words",
     "when_done",
     "when_words",
+    "window_words",
 ]
 
 log = logging.getLogger(__name__)
@@ -119,9 +125,7 @@ class ServicePage:
             page_name=summary.page_name,
             indicator=summary.indicator.value,
             description=summary.description,
-            components=tuple(
-                ServiceComponent(c.name, c.state.value) for c in summary.components
-            ),
+            components=tuple(ServiceComponent(c.name, c.state.value) for c in summary.components),
             incidents=tuple(event(i) for i in summary.incidents),
             scheduled_maintenances=tuple(event(m) for m in summary.maintenances),
             fetched_at=summary.fetched_at,
@@ -295,9 +299,7 @@ class _FutureRelay(QObject):
             callback(future)
 
 
-def when_done(
-    future: Future[T], receiver: QObject, callback: Callable[[Future[T]], None]
-) -> None:
+def when_done(future: Future[T], receiver: QObject, callback: Callable[[Future[T]], None]) -> None:
     """Call `callback(future)` on `receiver`'s (the UI) thread once `future` is done: at
     once when it already is, else queued from whichever thread completes it. Nothing is
     called if `receiver` was deleted meanwhile."""
@@ -312,7 +314,7 @@ def when_done(
     future.add_done_callback(fire)
 
 
-def error_words(future: Future[object], fallback: str) -> str | None:
+def error_words(future: Future[Any], fallback: str) -> str | None:
     """None if the future succeeded; else its error as one plain sentence."""
     if future.cancelled():
         return "Cancelled."

@@ -1,0 +1,96 @@
+"""Screenshots of every main screen of the real desktop app (the same composition as
+`freewheel`), offscreen at 1280x800, into a folder (default /tmp/freewheel-shots/app).
+
+    .venv/bin/python scripts/screenshots_app.py [OUT_DIR]
+
+A throwaway data folder is prepared first: two finished rides and one interrupted ride
+(so History and the resume prompt have something to show). Devices scan the virtual
+radio. The ride and summary screens are captured by scripts/screenshots.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["FREEWHEEL_BLE_BACKEND"] = "virtual"
+
+
+def freewheel(home: Path, *args: str) -> None:
+    env = dict(os.environ, FREEWHEEL_HOME=str(home))
+    subprocess.run([sys.executable, "-m", "app", *args], env=env, cwd=ROOT, check=True,
+                   capture_output=True)  # fmt: skip
+
+
+def prepare(home: Path) -> None:
+    freewheel(home, "ride", "--workout", "sweet-spot-2x20", "--speed", "max", "--ftp", "250")
+    freewheel(home, "ride", "--workout", "vo2-5x4", "--speed", "max", "--ftp", "250")
+    env = dict(os.environ, FREEWHEEL_HOME=str(home))
+    ride = subprocess.Popen([sys.executable, "-m", "app", "ride", "--workout", "tempo-3x10",
+                             "--speed", "200"], env=env, cwd=ROOT)  # fmt: skip
+    try:
+        ride.wait(timeout=6)  # killed mid-ride: an interrupted ride for the resume prompt
+    except subprocess.TimeoutExpired:
+        ride.kill()
+        ride.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("/tmp/freewheel-shots/app"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="freewheel-app-shots-"))
+    prepare(home)
+    (home / "settings.json").write_text('{"ftp_w": 250, "first_run_done": true}')
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli.gui import build_gui_services
+    from app.ui.app import create_main_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    services, close = build_gui_services(argparse.Namespace(data_dir=str(home), simulate=True))
+    window = create_main_window(services)
+    window.resize(1280, 800)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    window.finish_setup()
+    for _ in range(20):
+        app.processEvents()
+
+    def shot(name: str) -> None:
+        for _ in range(10):
+            app.processEvents()
+        window.grab().save(str(args.out / f"{name}.png"))
+        print(args.out / f"{name}.png")
+
+    shot("library")
+    for page in ("History", "Devices", "Status", "Settings"):
+        view = window.show_page(page)
+        if page == "Devices" and view is not None:
+            view.start_scan()  # type: ignore[attr-defined]
+            future_wait = 0
+            while future_wait < 400 and not view.rows:  # type: ignore[attr-defined]
+                app.processEvents()
+                QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
+                future_wait += 1
+        shot(page.lower())
+    (home / "settings.json").write_text('{"ftp_w": 250, "first_run_done": false}')
+    window._setup_first_run()  # the first-run welcome, as a new rider sees it
+    shot("welcome")
+    window.close()
+    close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The desktop app as `freewheel` builds it: every screen opens, an interrupted ride is
+offered at launch and resumes in place under the same id, and nothing raises."""
+
+import argparse
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli.gui import build_gui_services
+from app.ui.app import create_main_window
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def home(tmp_path):
+    env = dict(os.environ, FREEWHEEL_HOME=str(tmp_path))
+    ride = subprocess.Popen([sys.executable, "-m", "app", "ride", "--workout", "tempo-3x10",
+                             "--speed", "100"], env=env, cwd=ROOT)  # fmt: skip
+    with pytest.raises(subprocess.TimeoutExpired):
+        ride.wait(timeout=3)  # killed mid-ride, as by a power cut
+    ride.send_signal(signal.SIGKILL)
+    ride.wait()
+    (tmp_path / "settings.json").write_text('{"ftp_w": 240, "first_run_done": true}')
+    return tmp_path
+
+
+def rides(home):
+    db = sqlite3.connect(home / "rides.db")
+    try:
+        return db.execute("SELECT id, state FROM rides").fetchall()
+    finally:
+        db.close()
+
+
+def test_every_screen_opens_and_an_interrupted_ride_resumes_in_place(qtbot, home, monkeypatch):
+    monkeypatch.setenv("FREEWHEEL_BLE_BACKEND", "virtual")
+    crashes: list[str] = []
+    services, close = build_gui_services(argparse.Namespace(data_dir=str(home), simulate=True))
+    services.crash_hook = lambda notify: None
+    window = create_main_window(services)
+    qtbot.addWidget(window)
+    window.crash_notice.connect(crashes.append)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_ready)
+    window.finish_setup()
+    try:
+        assert window.services.ftp_w == 240
+        for page in ("History", "Devices", "Status", "Settings"):
+            assert window.show_page(page) is window.current_page()
+        ((ride_id, state),) = rides(home)
+        assert state == "recording"
+        prompt = window.resume_prompt
+        qtbot.waitUntil(prompt.isVisible)
+        assert prompt.current().ride_id == ride_id
+
+        prompt.resume_current()
+        view = window.ride_view
+        assert window.current_page() is view
+        assert view.handle.ride_id == ride_id
+        qtbot.waitUntil(lambda: view.last_status is not None)
+        with qtbot.waitSignal(view.ride_finished, timeout=10_000):
+            view.handle.finish()
+        assert rides(home) == [(ride_id, "complete")]
+        assert crashes == []
+    finally:
+        window.close()
+        close()
