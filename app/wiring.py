@@ -144,6 +144,27 @@ def build_sync(
     return stack
 
 
+def remembered_trainer(paths: AppPaths, clock: LoopClock, loop: DeviceLoop) -> TrainerLink | None:
+    """The trainer and sensors the rider paired last time, connected by address — no scan.
+    None (the simulator rides instead) when none is remembered or Bluetooth cannot reach
+    it; the reason is logged in plain words."""
+    import logging
+
+    from app.infra.ble.errors import explain
+    from app.infra.ble.remembered import RememberedDevices, open_remembered_devices
+
+    devices = open_remembered_devices(RememberedDevices(paths.config_dir), clock=clock)
+    if devices is None:
+        return None
+    try:
+        loop.submit(devices.connect()).result(timeout=20)
+    except Exception as exc:
+        problem = explain(exc)
+        logging.getLogger(__name__).warning("remembered trainer not used: %s", problem.message)
+        return None
+    return devices
+
+
 def build_ride_stack(
     paths: AppPaths,
     *,
@@ -153,6 +174,7 @@ def build_ride_stack(
     erg: ErgSettings | None = None,
     after_ride: Callable[[], None] | None = None,
     virtual_ble: bool = False,
+    remembered_ble: bool = False,
 ) -> RideStack:
     from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
@@ -178,7 +200,9 @@ def build_ride_stack(
         demo = loop.submit(start_virtual_demo(ftp_w=ftp_w, seed=seed, time_scale=speed)).result()
         trainer = make_virtual_trainer_link(demo, clock)
     else:
-        trainer = make_sim_trainer(clock, ftp_w, seed)
+        trainer = (remembered_trainer(paths, clock, loop) if remembered_ble else None) or (
+            make_sim_trainer(clock, ftp_w, seed)
+        )
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
         from app.core.workouts.json_form import workout_to_json

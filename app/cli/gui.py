@@ -93,9 +93,13 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
             ftp_w=float(settings.ftp_w),
             erg=settings.erg.to_erg_settings(),
             after_ride=sync.ride_finished,
+            remembered_ble=not devices.simulator_chosen,
         )
 
     rides = LazyRides(build_stack)
+    devices = BluetoothDevices(
+        paths, loop=lambda: rides.stack.loop, links=lambda: {"trainer": rides.stack.trainer}
+    )
 
     def after_first_frame() -> None:
         start_logging(args)
@@ -128,11 +132,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         sync=sync,
         todays_workout=todays_workout_source(library, paths.rides_db),
         settings=SettingsFile(paths, lambda: sync.keyring_state),
-        devices=BluetoothDevices(
-            paths,
-            loop=lambda: rides.stack.loop,
-            links=lambda: {"trainer": rides.stack.trainer},
-        ),
+        devices=devices,
         crash_hook=crash_hook,
     )
 
