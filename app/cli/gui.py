@@ -67,6 +67,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         InterruptedRides,
         Lazy,
         LazySync,
+        RidesDbGuard,
         SettingsFile,
         make_exporter,
         todays_workout_source,
@@ -79,7 +80,8 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
     for error in library.errors:
         log.warning("bundled workout skipped: %s", error)
     ftp_w = float(quick_ftp_w(paths.settings_file, int(DEFAULT_FTP_W)))
-    sync = LazySync(paths, library)
+    rides_db = RidesDbGuard(paths.rides_db)
+    sync = LazySync(paths, library, before=rides_db)
 
     def build_stack() -> RideStack:
         from app.infra.settings_store import load_settings
@@ -101,22 +103,30 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         paths, loop=lambda: rides.stack.loop, links=lambda: {"trainer": rides.stack.trainer}
     )
 
+    notices: list[Callable[[str], None]] = []  # the window's notice, once it is up
+
     def after_first_frame() -> None:
         start_logging(args)
+        rides_db()
         rides.warm_up()
-        recovered = rides.stack.recovered_rides_db
+        recovered = rides_db.recovered
         if recovered is not None:
-            log.error("rides.db was unreadable and was moved to %s", recovered)
+            message = (f"Your rides database could not be read; it was kept as {recovered.name} "
+                       "and a new one started.")  # fmt: skip
+            log.error("%s (%s)", message, recovered)
+            for notify in notices:
+                notify(message)
 
     def crash_hook(notify: Callable[[str], None]) -> None:
         from app.infra.logs import install_crash_handlers
 
+        notices.append(notify)
         install_crash_handlers(on_crash=notify)
 
     def open_history() -> Any:
         from app.infra.store.history import RideHistory
 
-        return RideHistory(paths.rides_db)
+        return RideHistory(rides_db())
 
     history = Lazy(open_history)
     services = GuiServices(
@@ -127,10 +137,10 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         status_text="Offline · simulated trainer",
         after_ready=after_first_frame,
         history=history,
-        export_ride=make_exporter(paths.rides_db),
-        interrupted=InterruptedRides(paths.rides_db, rides),
+        export_ride=make_exporter(paths.rides_db),  # after the guard: History opens first
+        interrupted=InterruptedRides(rides_db, rides),
         sync=sync,
-        todays_workout=todays_workout_source(library, paths.rides_db),
+        todays_workout=todays_workout_source(library, rides_db),
         settings=SettingsFile(paths, lambda: sync.keyring_state),
         devices=devices,
         crash_hook=crash_hook,
@@ -138,7 +148,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
 
     def close() -> None:
         rides.close()
-        sync.close()
-        library.close()
+        if sync.close():  # a sync still running keeps using the library
+            library.close()
 
     return services, close

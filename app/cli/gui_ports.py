@@ -52,13 +52,37 @@ def make_exporter(rides_db: Path) -> Callable[[str, Path, str], None]:
     return export_ride
 
 
+class RidesDbGuard:
+    """The first reader of rides.db checks it: an unreadable file is moved aside (never
+    deleted) and a fresh one started, once, before anything else opens it."""
+
+    def __init__(self, rides_db: Path) -> None:
+        self.rides_db = rides_db
+        self._checked = False
+        self.recovered: Path | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Path:
+        with self._lock:
+            if not self._checked:
+                from app.infra.store.journal import recover_rides_db
+
+                self.recovered = recover_rides_db(self.rides_db)
+                self._checked = True
+        return self.rides_db
+
+
 # -- interrupted rides ---------------------------------------------------------------------
 class InterruptedRides:
     """The journal's interrupted rides for the resume prompt, and what to do with them."""
 
-    def __init__(self, rides_db: Path, rides: Any) -> None:
-        self.rides_db = rides_db
+    def __init__(self, guard: RidesDbGuard, rides: Any) -> None:
+        self._guard = guard
         self.rides = rides  # LazyRides: the ride stack, built on first use
+
+    @property
+    def rides_db(self) -> Path:
+        return self._guard()
 
     def interrupted(self) -> list[InterruptedRide]:
         from app.infra.store.journal import interrupted_rides
@@ -269,13 +293,15 @@ class LazySync:
     """GuiSync built on first use: opening the app must not wait for httpx and the
     keyring. The window touches it right after its first frame."""
 
-    def __init__(self, paths: AppPaths, library: Any) -> None:
+    def __init__(self, paths: AppPaths, library: Any, before: Callable[[], object]) -> None:
         self._args = (paths, library)
+        self._before = before  # e.g. the rides.db check: the outbox lives in that file
         self._sync: GuiSync | None = None
 
     @property
     def built(self) -> GuiSync:
         if self._sync is None:
+            self._before()
             self._sync = GuiSync(*self._args)
         return self._sync
 
@@ -286,9 +312,9 @@ class LazySync:
         if self._sync is not None:
             self._sync.ride_finished()
 
-    def close(self) -> None:
-        if self._sync is not None:
-            self._sync.close()
+    def close(self) -> bool:
+        """True when no sync is left running (so the library may be closed)."""
+        return self._sync.close() if self._sync is not None else True
 
 
 class GuiSync:
@@ -418,12 +444,12 @@ class GuiSync:
         }
         return words.get(storage, storage)
 
-    def close(self) -> None:
-        self._stack.close()
+    def close(self) -> bool:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        return self._stack.close()
 
 
-def todays_workout_source(library: Any, rides_db: Path) -> Callable[[], Any]:
+def todays_workout_source(library: Any, rides_db: Callable[[], Path]) -> Callable[[], Any]:
     """Today's workout from the cached calendar; else the next planned; else the last
     ridden. Works offline: everything comes from the caches."""
 
@@ -442,7 +468,7 @@ def todays_workout_source(library: Any, rides_db: Path) -> Callable[[], Any]:
             return TodayWorkout(title=title, workout_id=entry.id, workout_name=entry.name,
                                 duration_s=entry.duration_s, date=date.fromisoformat(day),
                                 note=note or "")  # fmt: skip
-        return _last_ridden(library, rides_db)
+        return _last_ridden(library, rides_db())
 
     return today
 

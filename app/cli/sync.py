@@ -213,11 +213,18 @@ class SyncStack:
     backend: BackendClient | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def close(self) -> None:
-        self.worker.stop()
+    def close(self) -> bool:
+        """Stop the worker, then release what it used. A sync still running after the
+        stop timeout keeps its connections (the daemon thread ends with the process):
+        closing them under it would turn a clean exit into a failed sync. Returns
+        whether everything was released."""
+        if not self.worker.stop():
+            log.warning("a sync was still running at close; its connections are left open")
+            return False
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
+        return True
 
 
 def open_tokens(paths: AppPaths, settings: SyncSettings) -> TokenStore:

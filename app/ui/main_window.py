@@ -306,7 +306,12 @@ class MainWindow(QMainWindow):
         bridge.status.connect(lambda _status: today.refresh())
         self.sync_indicator, self.account_banner, self.today_card = indicator, banner, today
         self._sync_bridge = bridge
-        bridge.attach(sync)
+        try:
+            bridge.attach(sync)
+        except Exception:  # sync is a side road: the app goes on without it
+            log.exception("sync is unavailable")
+            for widget in (indicator, banner):
+                widget.hide()
 
     def _account_news(self, status: object) -> None:
         """A rider who never set up an account is not nagged to sign in: the banner is

@@ -71,3 +71,29 @@ def test_every_screen_opens_and_an_interrupted_ride_resumes_in_place(qtbot, home
     finally:
         window.close()
         close()
+
+
+def test_an_unreadable_rides_database_is_kept_aside_and_the_rider_told(qtbot, tmp_path):
+    import threading
+
+    (tmp_path / "rides.db").write_bytes(b"\x00not a database" * 256)
+    (tmp_path / "settings.json").write_text('{"first_run_done": true}')
+    hooks = (sys.excepthook, threading.excepthook)
+    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    window = create_main_window(services)
+    qtbot.addWidget(window)
+    told: list[str] = []
+    window.crash_notice.connect(told.append)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.is_ready)
+        window.finish_setup()
+        services.after_ready()
+        qtbot.waitUntil(lambda: bool(told))
+        assert "could not be read" in told[0]
+        kept = [p for p in tmp_path.iterdir() if p.name.startswith("rides.db.unreadable-")]
+        assert kept and kept[0].read_bytes().startswith(b"\x00not a database")
+    finally:
+        sys.excepthook, threading.excepthook = hooks
+        window.close()
+        close()

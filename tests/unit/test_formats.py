@@ -55,3 +55,27 @@ def test_unknown_extensions_are_a_clear_error(name):
 def test_text_that_is_not_utf8_is_a_clear_error():
     with pytest.raises(WorkoutFormatError, match="UTF-8"):
         read_workout(b"\xff\xfe- 10m 50%", "plan.txt")
+
+
+def test_incremental_search_matches_a_full_search_as_the_rider_types():
+    from app.core.workouts.catalog import IncrementalSearch, entry_for, search
+
+    names = ["Sweet Spot 3x15", "Sweet Spot 2x20", "Threshold 2x20", "Tempo", "VO2 5x4"]
+    entries = [
+        entry_for(Workout(n, WORKOUT.elements), f"t:{i}", "bundled") for i, n in enumerate(names)
+    ]
+    searcher = IncrementalSearch(entries)
+    for typed in [
+        "s",
+        "sw",
+        "swe",
+        "sweet",
+        "sweet ",
+        "sweet s",
+        "sweet 2",
+        "swee",
+        "2x20",
+        "",
+        "t",
+    ]:
+        assert searcher(typed) == search(entries, typed), typed

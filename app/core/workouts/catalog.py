@@ -85,10 +85,34 @@ def matches(entry: CatalogEntry, words: list[str]) -> bool:
 
 
 def search(entries: list[CatalogEntry], query: str) -> list[CatalogEntry]:
-    words = query.casefold().split()
+    return _scan(entries, query.casefold().split())
+
+
+def _scan(entries: list[CatalogEntry], words: list[str]) -> list[CatalogEntry]:
     if not words:
         return list(entries)
-    return [e for e in entries if matches(e, words)]
+    if len(words) == 1:  # the common case, without a call per entry
+        word = words[0]
+        return [e for e in entries if word in e.search_text]
+    return [e for e in entries if all(w in e.search_text for w in words)]
+
+
+class IncrementalSearch:
+    """Search-as-you-type. A query that extends the previous one ("swe" -> "swee",
+    "sweet" -> "sweet s") can only match a subset of what the previous one matched, so
+    only those entries are scanned again."""
+
+    def __init__(self, entries: list[CatalogEntry]) -> None:
+        self.entries = entries
+        self._last_query = ""
+        self._last: list[CatalogEntry] = entries
+
+    def __call__(self, query: str) -> list[CatalogEntry]:
+        normal = " ".join(query.casefold().split())
+        narrowing = bool(self._last_query) and normal.startswith(self._last_query)
+        found = _scan(self._last if narrowing else self.entries, normal.split())
+        self._last_query, self._last = normal, found
+        return found
 
 
 class SortKey(StrEnum):
@@ -154,9 +178,11 @@ def query(
     f: LibraryFilter,
     sort: SortKey = SortKey.NAME,
     descending: bool = False,
+    searcher: Callable[[str], list[CatalogEntry]] | None = None,
 ) -> list[CatalogEntry]:
-    """Search, filter and sort; `entries` are expected in name order already."""
-    found = search(entries, f.text)
+    """Search, filter and sort; `entries` are expected in name order already. Pass an
+    IncrementalSearch over the same entries for search-as-you-type."""
+    found = list(searcher(f.text)) if searcher is not None else search(entries, f.text)
     if f != LibraryFilter(text=f.text):
         categories = frozenset(c.casefold() for c in f.categories)
         found = [e for e in found if _keep(e, f, categories)]

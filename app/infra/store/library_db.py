@@ -294,11 +294,9 @@ class LibraryStore:
             self._conn.execute("COMMIT")
         report.stored = len(rows)
         report.removed = len(deleted_ids)
-        if rows or deleted_ids:
-            self._workouts = {
-                k: v for k, v in self._workouts.items() if not k.startswith("synced:")
-            }
-            self._reload()
+        changed = [str(row[0]) for row in rows] + [f"synced:{i}" for i in deleted_ids]
+        if changed:
+            self._refresh(changed)
         return report
 
     def store_calendar(
@@ -349,6 +347,22 @@ class LibraryStore:
         return updated
 
     # -- reading ----------------------------------------------------------------------------------
+    def _refresh(self, entry_ids: list[str]) -> None:
+        """Re-read just these entries (a sync page): a full reload per page would make a
+        first sync of a big library quadratic."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM workouts WHERE id IN ({','.join('?' * len(entry_ids))})",
+                entry_ids,
+            ).fetchall()
+        by_id = dict(self._by_id)
+        for entry_id in entry_ids:
+            by_id.pop(entry_id, None)
+            self._workouts.pop(entry_id, None)
+        by_id.update((entry.id, entry) for entry in map(self._entry, rows))
+        self._entries = sorted(by_id.values(), key=lambda e: e.name.casefold())
+        self._by_id = by_id
+
     def _reload(self) -> None:
         with self._lock:
             rows = self._conn.execute(f"SELECT {_COLUMNS} FROM workouts").fetchall()

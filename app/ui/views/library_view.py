@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.workouts.catalog import CatalogEntry, LibraryFilter, SortKey, query
+from app.core.workouts.catalog import (
+    CatalogEntry,
+    IncrementalSearch,
+    LibraryFilter,
+    SortKey,
+    query,
+)
 from app.ui.models.library_model import (
     ENTRY_ROLE,
     SORT_KEYS,
@@ -85,6 +91,7 @@ class LibraryView(QWidget):
         self.ftp_w = ftp_w
         self._ride_active = False
         self._all: list[CatalogEntry] = []
+        self._searcher: IncrementalSearch | None = None
         self._sort = SortKey.NAME
         self._descending = False
         self._finished = False
@@ -273,7 +280,11 @@ class LibraryView(QWidget):
 
     @Slot()
     def _requery(self) -> None:
-        self._show(query(self._all, self.current_filter(), self._sort, self._descending))
+        if self._searcher is None or self._searcher.entries is not self._all:
+            self._searcher = IncrementalSearch(self._all)
+        found = query(self._all, self.current_filter(), self._sort, self._descending,
+                      searcher=self._searcher)  # fmt: skip
+        self._show(found)
 
     @property
     def sort(self) -> tuple[SortKey, bool]:

@@ -27,7 +27,7 @@ def main() -> None:
         store = open_store(path, datetime.now(UTC))
         create_rider(store, email, os.environ[password_env], now=datetime.now(UTC), ftp_w=250)
     app = create_app(path, admin=True, max_ride_bytes=max_ride_bytes)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     print(f"http://127.0.0.1:{port}", flush=True)
