@@ -8,8 +8,8 @@ For every fault of the matrix, against the REAL reference server (a subprocess o
   `build_sync_stack`) syncs against the faulty server: at start, every second, after each
   ride, and whenever the ride's observer presses "Sync now" (every 10 ride-seconds);
 - the 1 Hz tick keeps its schedule: every interval between consecutive ticks is 1 ride-second
-  within tolerance, p99 of |interval - 1 s| < 0.25 ride-second (printed per fault, and in
-  a table at the end of the module);
+  within tolerance, p99 of |interval - 1 s| < 75 ms of real time (1.5 ride-seconds at 20x)
+  (printed per fault, and in a table at the end of the module);
 - nothing is lost: every sample of both rides is in rides.db, both rides are queued in the
   outbox, and none counts as delivered while the fault lasts;
 - after the fault clears (faults reset / the server comes back / the rider signs in again)
@@ -60,7 +60,10 @@ from app.wiring import build_ride_stack
 
 SPEED = 20.0  # ride-seconds per real second
 RIDE_S = (45, 45)  # two short rides back to back: 4.5 s of real time
-JITTER_LIMIT_RIDE_S = 0.25
+# A tick held up by sync (a hang, a slow or endless response) would be late by seconds.
+# What a loaded 2-core CI machine adds on its own is thread scheduling and GC pauses of a
+# few tens of milliseconds: the bound is 75 ms of real time, in ride-seconds at SPEED.
+JITTER_LIMIT_RIDE_S = 0.075 * SPEED
 SYNC_INTERVAL_S = 1.0  # the worker syncs again one second after each sync
 NUDGE_EVERY_RIDE_S = 10
 RECOVERY_TIMEOUT_S = 45.0

@@ -126,7 +126,9 @@ def test_filters_go_through_core_query(window, monkeypatch) -> None:
     seen = []
     real = library_view.query
     monkeypatch.setattr(
-        library_view, "query", lambda e, f, s, d: seen.append((f, s, d)) or real(e, f, s, d)
+        library_view,
+        "query",
+        lambda e, f, s, d, **kw: seen.append((f, s, d)) or real(e, f, s, d, **kw),
     )
     view = window.library_view
     chip(view, "Z4").click()
