@@ -135,6 +135,7 @@ def test_a_headless_ride_exports_as_fit_and_tcx_that_garmins_decoder_accepts(tmp
     fit, tcx = tmp_path / "ride.fit", tmp_path / "ride.tcx"
     assert freewheel("rides", "export", ride_id, "--fit", str(fit), home=tmp_path).returncode == 0
     assert freewheel("rides", "export", ride_id, "--tcx", str(tcx), home=tmp_path).returncode == 0
+
     def decoder():  # a Decoder's stream is used up by one pass
         return garmin.Decoder(garmin.Stream.from_byte_array(bytearray(fit.read_bytes())))
 
