@@ -30,16 +30,17 @@ from app.core.devices.cps import (
 from app.core.devices.csc import CscCalculator, parse_csc_measurement
 from app.core.devices.errors import ProtocolError
 from app.core.devices.hrs import parse_heart_rate_measurement
-from app.core.devices.roles import DEFAULT_STALE_AFTER_S, SourceSample
+from app.core.devices.roles import DEFAULT_STALE_AFTER_S
 from app.core.devices.uuids import (
     BATTERY_LEVEL_UUID,
     CSC_MEASUREMENT_UUID,
     CYCLING_POWER_MEASUREMENT_UUID,
     HEART_RATE_MEASUREMENT_UUID,
 )
-from app.core.ports import Clock, TrainerReading
+from app.core.ports import Clock
 from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
 from app.infra.ble.errors import TrainerLinkError, TrainerUnavailableError, explain
+from app.infra.ble.lifecycle import LinkLifecycle
 from app.infra.ble.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CadenceSensorLink", "HeartRateLink", "PowerMeterLink", "SensorLink"]
 
 
-class SensorLink:
+class SensorLink(LinkLifecycle):
     """Connection, telemetry and battery shared by every sensor."""
 
     measurement_uuid: ClassVar[str]
@@ -94,10 +95,6 @@ class SensorLink:
         return self.conn.address
 
     @property
-    def connected(self) -> bool:
-        return self._ready and self.conn.connected
-
-    @property
     def last_seen(self) -> float | None:
         """Clock time of the last notification (None: nothing yet on this connection)."""
         return self.telemetry.last_heard_s
@@ -123,26 +120,6 @@ class SensorLink:
         self._ready = False
         await self.conn.disconnect()
         self._reset()
-
-    def latest(self) -> TrainerReading | None:
-        if not self.connected:
-            return None
-        return self.telemetry.latest()
-
-    def snapshot(self) -> SourceSample | None:
-        return self.telemetry.snapshot() if self.connected else None
-
-    def add_lost_listener(self, listener: Callable[[], None]) -> None:
-        self._lost_listeners.append(listener)
-
-    def _on_link_lost(self) -> None:
-        self._ready = False
-        self._reset()
-        for listener in list(self._lost_listeners):
-            listener()
-
-    def _reset(self) -> None:
-        self.telemetry.clear()
 
     async def _battery(self) -> None:
         char = self.conn.characteristic(BATTERY_LEVEL_UUID)

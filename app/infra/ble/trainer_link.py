@@ -78,7 +78,7 @@ from app.core.devices.ftms import (
     parse_supported_power_range,
     parse_supported_resistance_range,
 )
-from app.core.devices.roles import DEFAULT_STALE_AFTER_S, SourceSample
+from app.core.devices.roles import DEFAULT_STALE_AFTER_S
 from app.core.devices.uuids import (
     CYCLING_POWER_MEASUREMENT_UUID,
     FEC_READ_UUID,
@@ -99,7 +99,7 @@ from app.core.devices.wahoo import (
     encode_wahoo_unlock,
     parse_wahoo_response,
 )
-from app.core.ports import Clock, ControlCommand, TrainerMode, TrainerReading
+from app.core.ports import Clock, ControlCommand, TrainerMode
 from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
 from app.infra.ble.errors import (
     ControlPointTimeout,
@@ -108,6 +108,7 @@ from app.infra.ble.errors import (
     TrainerUnavailableError,
     explain,
 )
+from app.infra.ble.lifecycle import LinkLifecycle
 from app.infra.ble.scanner import FoundDevice, TrainerProtocol
 from app.infra.ble.telemetry import Telemetry
 
@@ -145,7 +146,7 @@ class LinkStats:
         self.busy_retries = 0
 
 
-class _BleTrainerBase:
+class _BleTrainerBase(LinkLifecycle):
     """Connection, telemetry, the command lock and the failure mapping every trainer shares."""
 
     protocol: ClassVar[TrainerProtocol]
@@ -195,15 +196,10 @@ class _BleTrainerBase:
     def address(self) -> str:
         return self.conn.address
 
-    @property
-    def connected(self) -> bool:
-        """Connected and through the control bootstrap."""
-        return self._ready and self.conn.connected
-
     async def connect(self) -> None:
         """Connect, subscribe and take control. Errors are `TrainerLinkError`s in plain words."""
         self._ready = False
-        self._reset_session()
+        self._reset()
         try:
             await self.conn.connect()
             async with self._lock:
@@ -222,7 +218,7 @@ class _BleTrainerBase:
     async def disconnect(self) -> None:
         self._ready = False
         await self.conn.disconnect()
-        self._reset_session()
+        self._reset()
 
     async def apply(self, command: ControlCommand) -> None:
         """Send one control command; raises a `TrainerLinkError` (plain words) on failure."""
@@ -242,27 +238,6 @@ class _BleTrainerBase:
             self.stats.commands += 1
             self.last_command = command
 
-    def latest(self) -> TrainerReading | None:
-        if not self.connected:
-            return None
-        return self.telemetry.latest()
-
-    # --- supervision and roles ---------------------------------------------------------------
-
-    def snapshot(self) -> SourceSample | None:
-        """The reading and last-notification time, for role merging; None when down."""
-        return self.telemetry.snapshot() if self.connected else None
-
-    def add_lost_listener(self, listener: Callable[[], None]) -> None:
-        """Called on the loop when the link drops without `disconnect()`."""
-        self._lost_listeners.append(listener)
-
-    def _on_link_lost(self) -> None:
-        self._ready = False
-        self._reset_session()
-        for listener in list(self._lost_listeners):
-            listener()
-
     # --- for subclasses ----------------------------------------------------------------------
 
     async def _write_when_free(self, uuid: str, data: bytes) -> None:
@@ -280,10 +255,6 @@ class _BleTrainerBase:
             self.stats.busy_retries += 1
             await asyncio.sleep(pause_s)
             pause_s = min(pause_s * 2, BUSY_RETRY_MAX_S)
-
-    def _reset_session(self) -> None:
-        """Forget per-connection state (partial records, pending answers, control)."""
-        self.telemetry.clear()
 
     async def _bootstrap(self) -> None:
         raise NotImplementedError
@@ -338,8 +309,8 @@ class BleakTrainerLink(_BleTrainerBase):
 
     # --- session -----------------------------------------------------------------------------
 
-    def _reset_session(self) -> None:
-        super()._reset_session()
+    def _reset(self) -> None:
+        super()._reset()
         self._assembler.reset()
         self.needs_control = True
         pending, self._pending = self._pending, None
@@ -587,8 +558,8 @@ class WahooTrainerLink(_BleTrainerBase):
         self._pending: tuple[int, asyncio.Future[bool]] | None = None
         self._sim_mode = False
 
-    def _reset_session(self) -> None:
-        super()._reset_session()
+    def _reset(self) -> None:
+        super()._reset()
         self._cadence.reset()
         self._speed.reset()
         self._sim_mode = False
