@@ -144,7 +144,9 @@ def build_sync(
     return stack
 
 
-def remembered_trainer(paths: AppPaths, clock: LoopClock, loop: DeviceLoop) -> TrainerLink | None:
+def remembered_trainer(
+    paths: AppPaths, clock: LoopClock, loop: DeviceLoop, *, power_match: bool = True
+) -> TrainerLink | None:
     """The trainer and sensors the rider paired last time, connected by address — no scan.
     None (the simulator rides instead) when none is remembered or Bluetooth cannot reach
     it; the reason is logged in plain words."""
@@ -153,7 +155,9 @@ def remembered_trainer(paths: AppPaths, clock: LoopClock, loop: DeviceLoop) -> T
     from app.infra.ble.errors import explain
     from app.infra.ble.remembered import RememberedDevices, open_remembered_devices
 
-    devices = open_remembered_devices(RememberedDevices(paths.config_dir), clock=clock)
+    devices = open_remembered_devices(
+        RememberedDevices(paths.config_dir), clock=clock, power_match=power_match
+    )
     if devices is None:
         return None
     try:
@@ -175,6 +179,7 @@ def build_ride_stack(
     after_ride: Callable[[], None] | None = None,
     virtual_ble: bool = False,
     remembered_ble: bool = False,
+    power_match: bool = True,
 ) -> RideStack:
     from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
@@ -200,9 +205,12 @@ def build_ride_stack(
         demo = loop.submit(start_virtual_demo(ftp_w=ftp_w, seed=seed, time_scale=speed)).result()
         trainer = make_virtual_trainer_link(demo, clock)
     else:
-        trainer = (remembered_trainer(paths, clock, loop) if remembered_ble else None) or (
-            make_sim_trainer(clock, ftp_w, seed)
+        remembered = (
+            remembered_trainer(paths, clock, loop, power_match=power_match)
+            if remembered_ble
+            else None
         )
+        trainer = remembered or (make_sim_trainer(clock, ftp_w, seed))
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
         from app.core.workouts.json_form import workout_to_json

@@ -96,6 +96,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
             erg=settings.erg.to_erg_settings(),
             after_ride=sync.ride_finished,
             remembered_ble=not devices.simulator_chosen,
+            power_match=settings.erg.power_match,
         )
 
     rides = LazyRides(build_stack)

@@ -20,6 +20,7 @@ class ErgPreferences(BaseModel):
     cadence_guard_rpm: float | None = Field(50.0, ge=20, le=100)
     min_target_w: int = Field(0, ge=0, le=500)
     max_target_w: int = Field(1500, ge=100, le=3000)
+    power_match: bool = Field(True, description="steer ERG so the power meter reads the target")
 
     def to_erg_settings(self) -> ErgSettings:
         return ErgSettings(

@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
             return
         try:
             starter, workout, ftp_w = port.starter(ride_id)
+            devices = self.services.devices
+            self.ride_view.set_devices_source(devices.live if devices is not None else None)
             self.ride_view.start(starter, workout, ftp_w)
         except Exception as exc:
             log.exception("could not resume ride %s", ride_id)
@@ -414,6 +416,8 @@ class MainWindow(QMainWindow):
             self.show_ride()
             return
         view = self.ride_view
+        devices = self.services.devices
+        view.set_devices_source(devices.live if devices is not None else None)
         try:
             view.start(self.services.rides, entry.workout, self.services.ftp_w)
         except Exception as exc:  # the library stays usable; say why on the status bar

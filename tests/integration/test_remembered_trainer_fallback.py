@@ -24,3 +24,17 @@ def test_an_unreachable_remembered_trainer_falls_back_to_the_simulator(tmp_path,
         assert any("remembered trainer not used" in r.getMessage() for r in caplog.records)
     finally:
         stack.close()
+
+
+def test_power_match_follows_the_setting(tmp_path):
+    from app.infra.ble.remembered import open_remembered_devices
+
+    store = RememberedDevices(tmp_path)
+    trainer = FoundDevice("KICKR", "F0:00:00:00:00:09", -60, frozenset({DeviceKind.TRAINER}),
+                          protocol=TrainerProtocol.FTMS)  # fmt: skip
+    meter = FoundDevice("Pedals", "F0:00:00:00:00:0A", -60, frozenset({DeviceKind.POWER}))
+    store.remember(Role.TRAINER, trainer)
+    store.remember(Role.POWER, meter)
+    on = open_remembered_devices(store, clock=VirtualClock())
+    off = open_remembered_devices(store, clock=VirtualClock(), power_match=False)
+    assert on.power_match is not None and off.power_match is None

@@ -249,3 +249,19 @@ def test_closing_the_window_mid_ride_finishes_and_keeps_the_ride(window, qtbot) 
     window.close()
     summary = handle.done.result(timeout=5)
     assert summary is not None and summary.elapsed_s >= 3  # finished, not discarded
+
+
+def test_device_indicators_show_a_dropout_on_the_ride_screen(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    states = {"trainer": SimpleNamespace(state="connected"), "hr": SimpleNamespace(state="lost")}
+    view = window.ride_view
+    window.pages.setCurrentWidget(view)
+    view.set_devices_source(lambda: states)
+    qtbot.waitUntil(lambda: "HR lost — reconnecting" in view.devices_label.text())
+    assert "● Trainer" in view.devices_label.text()
+    states["hr"] = SimpleNamespace(state="connected")
+    view.refresh_devices()
+    assert "lost" not in view.devices_label.text()
+    view.set_devices_source(None)
+    assert view.devices_label.isHidden()

@@ -512,3 +512,13 @@ def test_welcome_says_riding_needs_no_account(welcome: WelcomeView) -> None:
     text = " ".join(label.text() for label in welcome.account_note.findChildren(QLabel))
     assert "no account needed" in text
     assert "Sign in later from Status" in text
+
+
+def test_power_match_can_be_turned_off_and_is_saved(
+    view: SettingsView, port: FakeSettingsPort
+) -> None:
+    assert view.power_match_check.isChecked()  # on by default
+    view.power_match_check.setChecked(False)
+    assert view.is_dirty()
+    assert view.apply()
+    assert port.saved[-1].erg.power_match is False

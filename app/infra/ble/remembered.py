@@ -170,6 +170,7 @@ def open_remembered_devices(
     clock: Clock,
     backend: type[BaseBleakClient] | None = None,
     supervisor: ConnectionSupervisor | None = None,
+    power_match: bool = True,
     **link_kwargs: Any,
 ) -> RidingDevices | None:
     """RidingDevices for the remembered roles (None without a remembered trainer).
@@ -203,4 +204,5 @@ def open_remembered_devices(
         hr_strap=hr,
         cadence_sensor=cadence,
         supervisor=supervisor,
+        power_match=power_match,
     )

@@ -11,7 +11,10 @@ N skip forward, P skip back.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -37,6 +40,7 @@ from app.ui.theme.style import set_style_property
 from app.ui.widgets.ride_chart import RideChart
 from app.ui.widgets.tile import Tile
 
+log = logging.getLogger(__name__)
 BANNER_SHOW_MS = 15_000
 INTENSITY_STEP_PCT = 1
 
@@ -82,9 +86,39 @@ class RideView(QWidget):
         self.last_status: RideStatus | None = None
         self._interval_count = 0
         self._recent_power: deque[float] = deque(maxlen=3)
+        self._devices_source: Callable[[], dict[str, Any]] | None = None
+        self._devices_timer: QTimer | None = None
         self._build()
         self._bind_keys()
         self._set_controls_enabled(False)
+
+    # -- per-device indicators -------------------------------------------------------------
+    def set_devices_source(self, live: Callable[[], dict[str, Any]] | None) -> None:
+        """`live()` -> {role: LiveValue}; polled once a second while the screen shows, so a
+        dropout reads "lost" on its device here, not in a dialog."""
+        self._devices_source = live
+        if live is None:
+            self.devices_label.hide()
+            return
+        if self._devices_timer is None:
+            self._devices_timer = QTimer(self)
+            self._devices_timer.setInterval(1000)
+            self._devices_timer.timeout.connect(self.refresh_devices)
+        self._devices_timer.start()
+        self.refresh_devices()
+
+    def refresh_devices(self) -> None:
+        if self._devices_source is None or not self.isVisible():
+            return
+        try:
+            live = self._devices_source()
+        except Exception:  # a device readout must never disturb the ride screen
+            log.exception("device states unavailable")
+            return
+        parts = [_device_text(role, value) for role, value in live.items()]
+        parts = [p for p in parts if p]
+        self.devices_label.setText("   ".join(parts))
+        self.devices_label.setVisible(bool(parts))
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -103,6 +137,11 @@ class RideView(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
+        self.devices_label = QLabel("")  # one dot per device: connected / lost / connecting
+        self.devices_label.setProperty("role", "subtitle")
+        self.devices_label.setAccessibleName("Devices")
+        self.devices_label.hide()
+        header.addWidget(self.devices_label)
         header.addWidget(self.progress_label)
 
         # trainer messages: inline, never a dialog
@@ -424,3 +463,15 @@ class RideView(QWidget):
             button.setEnabled(enabled)
         for shortcut in self._shortcuts:
             shortcut.setEnabled(enabled)
+
+
+_ROLE_NAMES = {"trainer": "Trainer", "power": "Power", "cadence": "Cadence", "hr": "HR"}
+_STATE_DOTS = {"connected": "●", "connecting": "◌", "lost": "○"}
+
+
+def _device_text(role: str, value: Any) -> str:
+    state = str(getattr(value, "state", ""))
+    if state not in _STATE_DOTS:
+        return ""
+    words = "lost — reconnecting" if state == "lost" else ""
+    return f"{_STATE_DOTS[state]} {_ROLE_NAMES.get(role, role)} {words}".rstrip()

@@ -822,6 +822,10 @@ class SettingsView(QWidget):
             "W",
             "Targets outside this range are held at its edge.",
         )
+        self.power_match_check = ToggleSwitch(
+            "Steer ERG by your power meter, not the trainer", "Power match"
+        )
+        erg.add_field("Power match", self.power_match_check, error=False, wide=True)
 
         # -- ride --------------------------------------------------------------------------
         ride = Section("Ride")
@@ -927,6 +931,7 @@ class SettingsView(QWidget):
             self.cadence_guard_field,
             self.min_target_field,
             self.max_target_field,
+            self.power_match_check,
             self.auto_pause_check,
             self.sounds_check,
             *self.smoothing.focus_widgets(),
@@ -974,7 +979,9 @@ class SettingsView(QWidget):
             field.textChanged.connect(self._update_dirty)
             field.returnPressed.connect(self.apply)
         self.ftp_field.textChanged.connect(self._on_ftp_text)
-        for check in (self.cadence_guard_check, self.auto_pause_check, self.sounds_check):
+        checks = (self.cadence_guard_check, self.auto_pause_check, self.sounds_check,
+                  self.power_match_check)  # fmt: skip
+        for check in checks:
             check.toggled.connect(self._update_dirty)
         self.units.changed.connect(self._update_dirty)
         self.smoothing.changed.connect(self._update_dirty)
@@ -1086,6 +1093,7 @@ class SettingsView(QWidget):
             ),
             "min_target_w": self.min_target_field.raw(),
             "max_target_w": self.max_target_field.raw(),
+            "power_match": self.power_match_check.isChecked(),
         }
         settings: RiderSettings | None
         try:
@@ -1135,6 +1143,7 @@ class SettingsView(QWidget):
             self.cadence_guard_field.setEnabled(guard is not None)
             self.min_target_field.set_number(erg.min_target_w)
             self.max_target_field.set_number(erg.max_target_w)
+            self.power_match_check.setChecked(erg.power_match)
             self.auto_pause_check.setChecked(settings.auto_pause)
             self.sounds_check.setChecked(settings.sounds)
             self.smoothing.set_value(settings.power_smoothing_s)
@@ -1161,6 +1170,7 @@ class SettingsView(QWidget):
             self.cadence_guard_field.raw(),
             self.min_target_field.raw(),
             self.max_target_field.raw(),
+            self.power_match_check.isChecked(),
             self.auto_pause_check.isChecked(),
             self.sounds_check.isChecked(),
             self.smoothing.value(),
