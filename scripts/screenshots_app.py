@@ -74,6 +74,20 @@ def main() -> int:
         print(args.out / f"{name}.png")
 
     shot("library")
+    entry = services.library.find("sweet-spot-2x20")
+    window.start_ride(entry)
+    ride_view = window.ride_view
+    for _ in range(300):
+        app.processEvents()
+        if ride_view.last_status is not None and ride_view.last_status.elapsed_s >= 3:
+            break
+        QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
+    ride_view.refresh_devices()
+    shot("ride")
+    ride_view.handle.discard()  # type: ignore[union-attr]
+    for _ in range(50):
+        app.processEvents()
+        QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
     for page in ("History", "Devices", "Status", "Settings"):
         view = window.show_page(page)
         if page == "Devices" and view is not None:

@@ -426,7 +426,14 @@ class MainWindow(QMainWindow):
             return
         self.library_view.set_ride_active(True)
         self.nav_ride.setEnabled(True)
+        self._hide_resume_prompt()
         self.show_ride()
+
+    def _hide_resume_prompt(self) -> None:
+        """One ride at a time: an unfinished ride is offered again after this one."""
+        prompt = getattr(self, "resume_prompt", None)
+        if prompt is not None:
+            prompt.hide()
 
     @Slot(object, object, object, object)
     def _on_ride_finished(
@@ -437,6 +444,9 @@ class MainWindow(QMainWindow):
         trace_y: np.ndarray,
     ) -> None:
         self.library_view.set_ride_active(False)
+        prompt = getattr(self, "resume_prompt", None)
+        if prompt is not None:
+            prompt.check()
         if summary is None:  # discarded
             self.statusBar().showMessage("Ride discarded", 5_000)
             if self._summary_view is None or self._summary_view.summary is None:
