@@ -7,6 +7,7 @@ import gc
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.infra.paths import app_paths
@@ -93,7 +94,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
             paths,
             clock=MonotonicClock(),
             ftp_w=float(settings.ftp_w),
-            erg=settings.erg.to_erg_settings(),
+            erg=replace(settings.erg.to_erg_settings(), auto_pause=settings.auto_pause),
             after_ride=sync.ride_finished,
             remembered_ble=not devices.simulator_chosen,
             power_match=settings.erg.power_match,

@@ -265,3 +265,22 @@ def test_device_indicators_show_a_dropout_on_the_ride_screen(window, qtbot) -> N
     assert "lost" not in view.devices_label.text()
     view.set_devices_source(None)
     assert view.devices_label.isHidden()
+
+
+def test_workout_cues_and_auto_pause_show_on_the_ride_screen(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as copy
+
+    from app.core.ride.session import RideState
+
+    view = window.ride_view
+    window.pages.setCurrentWidget(view)
+    base = view.last_status
+    if base is None:
+        from app.core.ride.session import ResumePoint, RideStatus
+
+        base = RideStatus(RideState.RIDING, 0, 0.0, 60.0, 100, 0, 60.0, 100, None, ResumePoint())
+    view._apply_status(copy(base, cue="Spin it up", state=RideState.RIDING))
+    assert view.cue_label.text() == "Spin it up" and not view.cue_label.isHidden()
+    view._apply_status(copy(base, cue=None, state=RideState.PAUSED, auto_paused=True))
+    assert view.cue_label.isHidden()
+    assert view.state_chip.text().startswith("AUTO-PAUSED")

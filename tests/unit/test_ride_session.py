@@ -284,3 +284,47 @@ def test_the_cadence_guard_can_be_turned_off():
     s.start()
     ticks = [s.tick(TrainerReading(power_w=100, cadence_rpm=20)) for _ in range(10)]
     assert all(t.sample.mode is TrainerMode.ERG for t in ticks)
+
+
+def test_auto_pause_stops_the_workout_clock_when_pedalling_stops_and_resumes_on_pedalling():
+    s = RideSession(workout(steady(300, 0.5)), ftp_w=FTP,
+                    erg=ErgSettings(auto_pause=True, auto_pause_after_s=3))  # fmt: skip
+    s.start()
+    ride(s, 10)
+    stopped = TrainerReading(power_w=0, cadence_rpm=0, hr_bpm=120, speed_mps=0)
+    ticks = [s.tick(stopped) for _ in range(6)]
+    assert s.state is RideState.PAUSED and s.auto_paused
+    assert [t.sample.paused for t in ticks] == [False, False, True, True, True, True]
+    assert s.position_s == 12  # the two stopped seconds before the pause still counted
+    assert status_of(s).auto_paused
+    s.tick(None)  # a dropout is not pedalling again
+    assert s.state is RideState.PAUSED
+    s.tick(TrainerReading(power_w=80, cadence_rpm=70))
+    assert s.state is RideState.RIDING and not s.auto_paused
+
+
+def test_auto_pause_is_off_unless_asked_for_and_a_manual_pause_is_not_auto_resumed():
+    s = RideSession(workout(steady(300, 0.5)), ftp_w=FTP)
+    s.start()
+    [s.tick(TrainerReading(power_w=0, cadence_rpm=0)) for _ in range(10)]
+    assert s.state is RideState.RIDING
+    s2 = RideSession(workout(steady(300, 0.5)), ftp_w=FTP, erg=ErgSettings(auto_pause=True))
+    s2.start()
+    s2.pause()
+    s2.tick(TrainerReading(power_w=150, cadence_rpm=90))
+    assert s2.state is RideState.PAUSED  # the rider paused: only the rider resumes
+
+
+def test_text_cues_show_for_their_duration_at_their_offset():
+    from app.core.workouts.model import Cue
+
+    step = Step(StepKind.STEADY, 60, 0.5, 0.5, cues=(Cue(10, "Spin up", 5),))
+    w = Workout("cues", (steady(30, 0.5), step), cues=(Cue(2, "Welcome", 3),))
+    s = RideSession(w, ftp_w=FTP)
+    s.start()
+    cues = []
+    for _ in range(50):
+        cues.append(status_of(s).cue)
+        s.tick(reading())
+    assert cues[2:5] == ["Welcome"] * 3 and cues[1] is None and cues[5] is None
+    assert cues[40:45] == ["Spin up"] * 5 and cues[39] is None and cues[45] is None

@@ -25,6 +25,9 @@ class ErgSettings:
     cadence_recover_rpm: float = 60.0
     cadence_recover_s: int = 2
     guard_resistance_pct: float = 10.0
+    auto_pause: bool = False  # pause when the rider stops pedalling, resume when they start
+    auto_pause_after_s: int = 3
+    auto_resume_cadence_rpm: float = 30.0
 
 
 class CadenceGuard:

@@ -90,6 +90,8 @@ class RideSession:
         self._resistance_pct: float | None = None
         self._extensions: list[tuple[int, float]] = []
         self.cadence_guard = CadenceGuard(self.erg.settings)
+        self.auto_paused = False
+        self._stopped_s = 0
 
     @classmethod
     def resumed(
@@ -132,6 +134,8 @@ class RideSession:
     def resume(self) -> None:
         self._require(RideState.PAUSED)
         self.state = RideState.RIDING
+        self.auto_paused = False
+        self._stopped_s = 0
         self.erg.ramp_in()
         self._mode = None
 
@@ -246,6 +250,7 @@ class RideSession:
     def tick(self, reading: TrainerReading | None) -> Tick:
         """Record this second and decide the trainer command. Call once per second."""
         self._require(RideState.RIDING, RideState.PAUSED)
+        self._auto_pause(reading)
         paused = self.state is RideState.PAUSED
         command = self._command(reading, paused)
         sample = self._record(reading, paused)
@@ -254,6 +259,37 @@ class RideSession:
             if self.position_s >= self.duration_s:
                 self.state = RideState.FINISHED
         return Tick(sample, command)
+
+    def _auto_pause(self, reading: TrainerReading | None) -> None:
+        """Stopped pedalling (no cadence, no power) for a few seconds: pause; pedalling
+        again: resume, with the ERG target ramped back in. A dropout (no reading) is not
+        a stop: the trainer may just be reconnecting."""
+        settings = self.erg.settings
+        if not settings.auto_pause or reading is None:
+            return
+        cadence = reading.cadence_rpm or 0.0
+        stopped = cadence < 5 and (reading.power_w or 0.0) < 25
+        if self.state is RideState.RIDING:
+            self._stopped_s = self._stopped_s + 1 if stopped else 0
+            if self._stopped_s >= settings.auto_pause_after_s:
+                self.pause()
+                self.auto_paused = True
+        elif self.auto_paused and cadence >= settings.auto_resume_cadence_rpm:
+            self.resume()
+
+    def current_cue(self) -> str | None:
+        """The workout's text cue showing at this moment, if any."""
+        index = self._slot_index()
+        if index is not None:
+            slot = self._slots[index]
+            offset = self.position_s - slot.start_s
+            for cue in slot.step.cues:
+                if cue.offset_s <= offset < cue.offset_s + cue.duration_s:
+                    return cue.message
+        for cue in self.workout.cues:
+            if cue.offset_s <= self.position_s < cue.offset_s + cue.duration_s:
+                return cue.message
+        return None
 
     def _record(self, reading: TrainerReading | None, paused: bool) -> Sample:
         speed = reading.speed_mps if reading else None
@@ -326,6 +362,8 @@ class RideStatus:
     target_w: int | None
     next_target_w: int | None
     resume: ResumePoint
+    cue: str | None = None  # the workout's text cue for this moment
+    auto_paused: bool = False
 
 
 def status_of(session: RideSession) -> RideStatus:
@@ -343,4 +381,6 @@ def status_of(session: RideSession) -> RideStatus:
         target_w=None if target is None else round(target),
         next_target_w=None if upcoming is None else round(upcoming),
         resume=session.resume_point(),
+        cue=session.current_cue(),
+        auto_paused=session.auto_paused,
     )

@@ -143,6 +143,14 @@ class RideView(QWidget):
         self.devices_label.hide()
         header.addWidget(self.devices_label)
         header.addWidget(self.progress_label)
+        self.cue_label = QLabel("")  # the workout's text cues, big enough to read at 2 m
+        self.cue_label.setProperty("role", "cue")
+        self.cue_label.setAccessibleName("Workout cue")
+        self.cue_label.setWordWrap(True)
+        self.cue_label.setStyleSheet(
+            "QLabel { font-size: 20pt; font-weight: 600; color: #f5f7fa; padding: 6px 0; }"
+        )
+        self.cue_label.hide()
 
         # trainer messages: inline, never a dialog
         self.banner = QFrame()
@@ -260,6 +268,7 @@ class RideView(QWidget):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
         layout.addLayout(header)
+        layout.addWidget(self.cue_label)
         layout.addWidget(self.banner)
         layout.addWidget(self.confirm_bar)
         layout.addLayout(tiles, 5)
@@ -389,6 +398,12 @@ class RideView(QWidget):
             self.power_tile.set_caption(f"3 s avg {round(avg)}")
         self.chart.set_position(status.position_s)
         self._show_state(status.state)
+        if status.auto_paused:
+            self.state_chip.setText("AUTO-PAUSED · PEDAL TO GO ON")
+        cue = status.cue or ""
+        if self.cue_label.text() != cue:
+            self.cue_label.setText(cue)
+            self.cue_label.setVisible(bool(cue))
 
     def _show_state(self, state: RideState) -> None:
         paused = state is RideState.PAUSED
