@@ -3,23 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from app.core.devices.roles import SourceSample
-from app.core.ports import TrainerReading
-from app.infra.ble.connection import BleConnection
+from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
+
+from app.core.devices.roles import DEFAULT_STALE_AFTER_S, SourceSample
+from app.core.ports import Clock, TrainerReading
+from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
 from app.infra.ble.telemetry import Telemetry
 
 
 class LinkLifecycle:
-    """The freshest reading while connected, and listeners told when the link drops
-    without `disconnect()` (the supervisor reconnects). Subclasses set `conn`,
-    `telemetry`, `_ready` and `_lost_listeners`, and extend `_reset()` with their own
-    per-connection state."""
+    """The connection, the freshest reading while connected, and listeners told when
+    the link drops without `disconnect()` (the supervisor reconnects). Subclasses extend
+    `_reset()` with their own per-connection state."""
 
-    conn: BleConnection
-    telemetry: Telemetry
-    _ready: bool
-    _lost_listeners: list[Callable[[], None]]
+    def __init__(
+        self,
+        device: BLEDevice | str,
+        *,
+        clock: Clock,
+        backend: type[BaseBleakClient] | None = None,
+        name: str | None = None,
+        connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
+        stale_after_s: float = DEFAULT_STALE_AFTER_S,
+        use_retry_connector: bool = True,
+        client_kwargs: dict[str, Any] | None = None,
+        device_clock: Clock | None = None,
+    ) -> None:
+        """`device_clock` times revolution rates (cadence, wheel speed) in the device's
+        own time base; it defaults to `clock`. Pass a real-time clock when `clock` runs
+        faster than real time (a virtual-device ride at --speed > 1)."""
+        self.conn = BleConnection(
+            device,
+            name=name,
+            backend=backend,
+            connect_timeout_s=connect_timeout_s,
+            use_retry_connector=use_retry_connector,
+            client_kwargs=client_kwargs,
+        )
+        self.clock = clock
+        self.device_clock = device_clock or clock
+        self.telemetry = Telemetry(clock, stale_after_s)
+        self._ready = False
+        self._lost_listeners: list[Callable[[], None]] = []
+        self.conn.add_lost_listener(self._on_link_lost)
 
     @property
     def connected(self) -> bool:

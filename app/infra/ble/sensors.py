@@ -16,10 +16,8 @@ between crank events, 0 after 3 s without one).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any, ClassVar
 
-from bleak.backends.client import BaseBleakClient
 from bleak.backends.device import BLEDevice
 
 from app.core.devices.cps import (
@@ -30,18 +28,14 @@ from app.core.devices.cps import (
 from app.core.devices.csc import CscCalculator, parse_csc_measurement
 from app.core.devices.errors import ProtocolError
 from app.core.devices.hrs import parse_heart_rate_measurement
-from app.core.devices.roles import DEFAULT_STALE_AFTER_S
 from app.core.devices.uuids import (
     BATTERY_LEVEL_UUID,
     CSC_MEASUREMENT_UUID,
     CYCLING_POWER_MEASUREMENT_UUID,
     HEART_RATE_MEASUREMENT_UUID,
 )
-from app.core.ports import Clock
-from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
 from app.infra.ble.errors import TrainerLinkError, TrainerUnavailableError, explain
 from app.infra.ble.lifecycle import LinkLifecycle
-from app.infra.ble.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -54,37 +48,10 @@ class SensorLink(LinkLifecycle):
     measurement_uuid: ClassVar[str]
     kind: ClassVar[str]
 
-    def __init__(
-        self,
-        device: BLEDevice | str,
-        *,
-        clock: Clock,
-        backend: type[BaseBleakClient] | None = None,
-        name: str | None = None,
-        connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
-        stale_after_s: float = DEFAULT_STALE_AFTER_S,
-        use_retry_connector: bool = True,
-        client_kwargs: dict[str, Any] | None = None,
-        device_clock: Clock | None = None,
-    ) -> None:
-        """`device_clock` times revolution rates (cadence, wheel speed) in the sensor's
-        own time base; it defaults to `clock`. Pass a real-time clock when `clock` runs
-        faster than real time (a virtual-device ride at --speed > 1)."""
-        self.conn = BleConnection(
-            device,
-            name=name,
-            backend=backend,
-            connect_timeout_s=connect_timeout_s,
-            use_retry_connector=use_retry_connector,
-            client_kwargs=client_kwargs,
-        )
-        self.clock = clock
-        self.device_clock = device_clock or clock
-        self.telemetry = Telemetry(clock, stale_after_s)
+    def __init__(self, device: BLEDevice | str, **kwargs: Any) -> None:
+        """Keywords as `LinkLifecycle` (clock, backend, name, timeouts, device_clock)."""
+        super().__init__(device, **kwargs)
         self.battery_pct: int | None = None
-        self._ready = False
-        self._lost_listeners: list[Callable[[], None]] = []
-        self.conn.add_lost_listener(self._on_link_lost)
 
     @property
     def name(self) -> str:

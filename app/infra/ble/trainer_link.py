@@ -39,7 +39,6 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from bleak.backends.client import BaseBleakClient
 from bleak.backends.device import BLEDevice
 from bleak.exc import BleakGATTProtocolError, BleakGATTProtocolErrorCode
 
@@ -78,7 +77,6 @@ from app.core.devices.ftms import (
     parse_supported_power_range,
     parse_supported_resistance_range,
 )
-from app.core.devices.roles import DEFAULT_STALE_AFTER_S
 from app.core.devices.uuids import (
     CYCLING_POWER_MEASUREMENT_UUID,
     FEC_READ_UUID,
@@ -100,7 +98,6 @@ from app.core.devices.wahoo import (
     parse_wahoo_response,
 )
 from app.core.ports import Clock, ControlCommand, TrainerMode
-from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
 from app.infra.ble.errors import (
     ControlPointTimeout,
     TrainerCommandError,
@@ -110,7 +107,6 @@ from app.infra.ble.errors import (
 )
 from app.infra.ble.lifecycle import LinkLifecycle
 from app.infra.ble.scanner import FoundDevice, TrainerProtocol
-from app.infra.ble.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -155,36 +151,15 @@ class _BleTrainerBase(LinkLifecycle):
         self,
         device: BLEDevice | str,
         *,
-        clock: Clock,
-        backend: type[BaseBleakClient] | None = None,
-        name: str | None = None,
         command_timeout_s: float = DEFAULT_COMMAND_TIMEOUT_S,
-        connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
-        stale_after_s: float = DEFAULT_STALE_AFTER_S,
-        use_retry_connector: bool = True,
-        client_kwargs: dict[str, Any] | None = None,
-        device_clock: Clock | None = None,
+        **kwargs: Any,
     ) -> None:
-        """`device_clock` times revolution rates (crank cadence, wheel speed) in the
-        device's own time base; defaults to `clock` (see `PowerMeterLink`)."""
-        self.conn = BleConnection(
-            device,
-            name=name,
-            backend=backend,
-            connect_timeout_s=connect_timeout_s,
-            use_retry_connector=use_retry_connector,
-            client_kwargs=client_kwargs,
-        )
-        self.clock = clock
-        self.device_clock = device_clock or clock
+        """Other keywords as `LinkLifecycle` (clock, backend, name, timeouts, device_clock)."""
+        super().__init__(device, **kwargs)
         self.command_timeout_s = command_timeout_s
-        self.telemetry = Telemetry(clock, stale_after_s)
         self.stats = LinkStats()
         self.last_command: ControlCommand | None = None
         self._lock = asyncio.Lock()
-        self._ready = False
-        self._lost_listeners: list[Callable[[], None]] = []
-        self.conn.add_lost_listener(self._on_link_lost)
 
     # --- TrainerLink -------------------------------------------------------------------------
 
