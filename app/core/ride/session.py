@@ -213,6 +213,9 @@ class RideSession:
     def interval_index(self) -> int | None:
         return self._slot_index()
 
+    def interval_duration_s(self, index: int) -> float | None:
+        return self._slots[index].duration_s if 0 <= index < len(self._slots) else None
+
     def interval_time_left_s(self) -> float | None:
         index = self._slot_index()
         return None if index is None else self._slots[index].end_s - self.position_s
@@ -364,12 +367,14 @@ class RideStatus:
     resume: ResumePoint
     cue: str | None = None  # the workout's text cue for this moment
     auto_paused: bool = False
+    next_interval_s: float | None = None  # how long the next interval lasts, as ridden
 
 
 def status_of(session: RideSession) -> RideStatus:
     target = session.target_at(session.position_s)
     left = session.interval_time_left_s()
     upcoming = session.target_at(session.position_s + left) if left is not None else None
+    index = session.interval_index
     return RideStatus(
         state=session.state,
         elapsed_s=session.elapsed_s,
@@ -383,4 +388,5 @@ def status_of(session: RideSession) -> RideStatus:
         resume=session.resume_point(),
         cue=session.current_cue(),
         auto_paused=session.auto_paused,
+        next_interval_s=session.interval_duration_s(index + 1) if index is not None else None,
     )
