@@ -34,11 +34,13 @@ class TrainerReading:
 
 @dataclass(frozen=True, slots=True)
 class ControlCommand:
-    """One write to the trainer: an ERG target in watts or a resistance level in percent."""
+    """One write to the trainer: an ERG target in watts, a resistance level in percent, or
+    a simulated road grade in percent (positive uphill)."""
 
     mode: TrainerMode
     target_w: int | None = None
     resistance_pct: float | None = None
+    grade_pct: float | None = None
 
 
 class TrainerLink(Protocol):

@@ -12,7 +12,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.core.ports import TrainerLink
+from app.core.ports import TrainerLink, TrainerMode
 from app.core.ride.erg import ErgSettings
 from app.core.ride.samples import RideSummary, Sample
 from app.core.ride.session import ResumePoint, RideSession, RideState, RideStatus, status_of
@@ -61,6 +61,16 @@ class RideHandle:
 
     def nudge_intensity(self, delta_pct: int) -> None:
         self._act(lambda s: s.nudge_intensity(delta_pct))
+
+    def nudge(self, steps: int) -> None:
+        """Up/Down: intensity in ERG, the level in resistance, the grade in simulation."""
+        self._act(lambda s: s.nudge(steps))
+
+    def set_mode(self, mode: TrainerMode) -> None:
+        self._act(lambda s: s.set_control_mode(mode))
+
+    def lap(self) -> None:
+        self._act(lambda s: s.lap())
 
     def skip_forward(self) -> None:
         self._act(lambda s: s.skip_forward())

@@ -19,6 +19,9 @@ from app.core.workouts.timeline import Timeline, step_target_w
 
 INTENSITY_MIN_PCT = 50
 INTENSITY_MAX_PCT = 150
+LEVEL_MIN_PCT, LEVEL_MAX_PCT, LEVEL_STEP_PCT = 0.0, 100.0, 5.0
+GRADE_MIN_PCT, GRADE_MAX_PCT, GRADE_STEP_PCT = -10.0, 20.0, 0.5
+DEFAULT_LEVEL_PCT = 30.0
 SKIP_BACK_RESTART_S = 5  # within this many seconds of an interval's start, "back" goes further back
 
 
@@ -33,10 +36,16 @@ class RideState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class ResumePoint:
     """What a ride needs, besides its samples, to carry on after a crash: the rider's
-    intensity and the seconds they added to intervals (index in ride order, seconds)."""
+    intensity, the seconds they added to intervals (index in ride order, seconds), their
+    manual laps (the elapsed_s each lap starts at), and the trainer mode they chose with
+    its resistance level and grade."""
 
     intensity_pct: int = 100
     extensions: tuple[tuple[int, float], ...] = ()
+    laps: tuple[int, ...] = ()
+    mode: TrainerMode = TrainerMode.ERG
+    level_pct: float = DEFAULT_LEVEL_PCT
+    grade_pct: float = 0.0
 
 
 class RideStateError(RuntimeError):
@@ -88,10 +97,15 @@ class RideSession:
         self._starts = [slot.start_s for slot in self._slots]
         self._mode: TrainerMode | None = None
         self._resistance_pct: float | None = None
+        self._grade_sent_pct: float | None = None
         self._extensions: list[tuple[int, float]] = []
         self.cadence_guard = CadenceGuard(self.erg.settings)
         self.auto_paused = False
         self._stopped_s = 0
+        self.laps: list[int] = []
+        self.control_mode = TrainerMode.ERG  # the rider's choice: E / R / S on the ride screen
+        self.level_pct = DEFAULT_LEVEL_PCT
+        self.grade_pct = 0.0
 
     @classmethod
     def resumed(
@@ -108,6 +122,10 @@ class RideSession:
         session = cls(workout, ftp_w=ftp_w, erg=erg, intensity_pct=point.intensity_pct)
         for index, seconds in point.extensions:
             session._extend(index, seconds)
+        session.laps = sorted(set(point.laps))
+        session.control_mode = point.mode
+        session.level_pct = _clamp(point.level_pct, LEVEL_MIN_PCT, LEVEL_MAX_PCT)
+        session.grade_pct = _clamp(point.grade_pct, GRADE_MIN_PCT, GRADE_MAX_PCT)
         session.samples = list(samples)
         if samples:
             last = samples[-1]
@@ -119,7 +137,14 @@ class RideSession:
         return session
 
     def resume_point(self) -> ResumePoint:
-        return ResumePoint(self.intensity_pct, tuple(self._extensions))
+        return ResumePoint(
+            self.intensity_pct,
+            tuple(self._extensions),
+            tuple(self.laps),
+            self.control_mode,
+            self.level_pct,
+            self.grade_pct,
+        )
 
     # -- state -------------------------------------------------------------------------
     def start(self) -> None:
@@ -170,6 +195,37 @@ class RideSession:
 
     def nudge_intensity(self, delta_pct: int) -> None:
         self.set_intensity(self.intensity_pct + delta_pct)
+
+    def nudge(self, steps: int) -> None:
+        """Up/Down on the ride screen: what they move depends on the mode. ERG: intensity
+        by 1 % a step; resistance: the brake level by 5 %; simulation: the grade by 0.5 %."""
+        if self.control_mode is TrainerMode.RESISTANCE:
+            level = self.level_pct + steps * LEVEL_STEP_PCT
+            self.level_pct = _clamp(level, LEVEL_MIN_PCT, LEVEL_MAX_PCT)
+        elif self.control_mode is TrainerMode.SIMULATION:
+            grade = round(self.grade_pct + steps * GRADE_STEP_PCT, 1)
+            self.grade_pct = _clamp(grade, GRADE_MIN_PCT, GRADE_MAX_PCT)
+        else:
+            self.nudge_intensity(steps)
+
+    def set_control_mode(self, mode: TrainerMode) -> None:
+        """Ride the workout in ERG (the trainer holds the target), at a fixed resistance
+        level, or on a simulated grade (the rider holds the target by feel). Back in ERG,
+        the target is ramped in."""
+        if mode is self.control_mode:
+            return
+        self.control_mode = mode
+        self._mode = None
+        self.erg.ramp_in()
+        self.cadence_guard = CadenceGuard(self.erg.settings)
+
+    def lap(self) -> int | None:
+        """A manual lap starting with the next recorded second; returns its elapsed_s, or
+        None when a lap already starts there (a double press) or nothing was recorded yet."""
+        if self.elapsed_s == 0 or (self.laps and self.laps[-1] >= self.elapsed_s):
+            return None
+        self.laps.append(self.elapsed_s)
+        return self.elapsed_s
 
     def skip_forward(self) -> None:
         slot = self._slot_index()
@@ -321,6 +377,10 @@ class RideSession:
         settings = self.erg.settings
         if paused:
             return self._resistance(settings.paused_resistance_pct)
+        if self.control_mode is TrainerMode.RESISTANCE:
+            return self._resistance(self.level_pct)
+        if self.control_mode is TrainerMode.SIMULATION:
+            return self._simulation(self.grade_pct)
         wanted = self.target_at(self.position_s + settings.lead_s)
         if wanted is None:
             wanted = self.target_at(self.position_s)
@@ -333,6 +393,13 @@ class RideSession:
             self.erg.reset()
         target = self.erg.next_target(wanted, reading.power_w if reading else None)
         return None if target is None else ControlCommand(TrainerMode.ERG, target_w=target)
+
+    def _simulation(self, grade_pct: float) -> ControlCommand | None:
+        if self._mode is TrainerMode.SIMULATION and self._grade_sent_pct == grade_pct:
+            return None
+        self._mode = TrainerMode.SIMULATION
+        self._grade_sent_pct = grade_pct
+        return ControlCommand(TrainerMode.SIMULATION, grade_pct=grade_pct)
 
     def _resistance(self, level_pct: float) -> ControlCommand | None:
         if self._mode is TrainerMode.RESISTANCE and self._resistance_pct == level_pct:
@@ -349,6 +416,10 @@ class RideSession:
 
 def _clamp_intensity(pct: int) -> int:
     return min(max(int(pct), INTENSITY_MIN_PCT), INTENSITY_MAX_PCT)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(max(float(value), low), high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +439,11 @@ class RideStatus:
     cue: str | None = None  # the workout's text cue for this moment
     auto_paused: bool = False
     next_interval_s: float | None = None  # how long the next interval lasts, as ridden
+    control_mode: TrainerMode = TrainerMode.ERG
+    level_pct: float = DEFAULT_LEVEL_PCT  # the brake level in resistance mode
+    grade_pct: float = 0.0  # the road grade in simulation mode
+    lap_number: int = 1  # manual laps: 1 until the rider presses L
+    lap_started_s: int = 0  # elapsed_s the current lap started at
 
 
 def status_of(session: RideSession) -> RideStatus:
@@ -389,4 +465,9 @@ def status_of(session: RideSession) -> RideStatus:
         cue=session.current_cue(),
         auto_paused=session.auto_paused,
         next_interval_s=session.interval_duration_s(index + 1) if index is not None else None,
+        control_mode=session.control_mode,
+        level_pct=session.level_pct,
+        grade_pct=session.grade_pct,
+        lap_number=len(session.laps) + 1,
+        lap_started_s=session.laps[-1] if session.laps else 0,
     )

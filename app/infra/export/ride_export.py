@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from itertools import pairwise
@@ -26,6 +26,7 @@ from pathlib import Path
 
 from app.core.ports import TrainerMode
 from app.core.ride.samples import RideSummary, Sample, summarize
+from app.infra.store.journal import resume_point_of
 
 __all__ = [
     "ExportRide",
@@ -241,7 +242,6 @@ _SAMPLE_COLUMNS = (
     "elapsed_s, workout_s, power_w, cadence_rpm, hr_bpm, speed_mps, distance_m, "
     "target_w, mode, interval_index, paused, no_data"
 )
-_SUMMARY_FIELDS = tuple(f.name for f in fields(RideSummary))
 
 
 def _parse_started_at(text: str, ride_id: str) -> datetime:
@@ -258,15 +258,17 @@ def _parse_summary(text: str | None) -> RideSummary | None:
         return None
     try:
         data = json.loads(text)
-        return RideSummary(**{name: data[name] for name in _SUMMARY_FIELDS})
+        return RideSummary.from_dict(data)  # one stored before zone_s existed too
     except (ValueError, KeyError, TypeError):
         return None  # an older or damaged summary: the exporters recompute it
 
 
-def load_export_ride(db_path: Path, ride_id: str, laps: Sequence[int] = ()) -> ExportRide:
-    """Read one ride, its samples and its segments (journal schema 2; a schema-1 file has
-    none) from rides.db, read-only: the journal writer may be running. The journal does
-    not record manual lap presses; pass them as `laps` if known. Raises
+def load_export_ride(
+    db_path: Path, ride_id: str, laps: Sequence[int] | None = None
+) -> ExportRide:
+    """Read one ride, its samples, its segments (journal schema 2; a schema-1 file has
+    none) and its manual laps (kept with the resume point) from rides.db, read-only: the
+    journal writer may be running. `laps` overrides the recorded laps. Raises
     RideNotFoundError (a KeyError), FileNotFoundError, ValueError (an unreadable
     started_at) or sqlite3.Error."""
     path = Path(db_path)
@@ -274,8 +276,11 @@ def load_export_ride(db_path: Path, ride_id: str, laps: Sequence[int] = ()) -> E
         raise FileNotFoundError(f"no rides database at {path}")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(rides)")}
+        resume_column = "resume_json" if "resume_json" in columns else "NULL"
         ride = conn.execute(
-            "SELECT workout_name, ftp_w, started_at, summary_json FROM rides WHERE id = ?",
+            f"SELECT workout_name, ftp_w, started_at, summary_json, {resume_column} "
+            "FROM rides WHERE id = ?",
             (ride_id,),
         ).fetchone()
         if ride is None:
@@ -298,7 +303,9 @@ def load_export_ride(db_path: Path, ride_id: str, laps: Sequence[int] = ()) -> E
         )
     finally:
         conn.close()
-    workout_name, ftp_w, started_at, summary_json = ride
+    workout_name, ftp_w, started_at, summary_json, resume_text = ride
+    if laps is None:
+        laps = resume_point_of(resume_text).laps
     samples = [
         Sample(
             elapsed_s=int(r[0]),

@@ -395,3 +395,12 @@ class TrainerPhysics:
 
 def _clamp(x: float, lo: float, hi: float) -> float:
     return lo if x < lo else hi if x > hi else x
+
+
+def grade_to_resistance_pct(grade_pct: float, base_pct: float = 25.0) -> float:
+    """The brake level for a simulated grade: the base level on the flat, 6 % per 1 % grade.
+
+    `TrainerPhysics` models ERG and a resistance level, not a road; what a trainer's grade
+    simulation ends up as at the brake is a level, so SIM mode becomes one.
+    """
+    return max(0.0, min(100.0, base_pct + 6.0 * grade_pct))

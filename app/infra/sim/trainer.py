@@ -12,10 +12,9 @@ cannot hang the device loop (1 h of physics costs a few tens of milliseconds).
 Commands:
 - ERG: `target_w` watts (required).
 - RESISTANCE: `resistance_pct` level 0-100 (required).
-- SIMULATION: `ControlCommand` carries no grade, so the simulator treats a SIMULATION
-  command exactly like RESISTANCE with `resistance_pct` as the brake level (what a trainer's
-  grade simulation ends up as at the brake). Real grade simulation would need a grade field on
-  the port.
+- SIMULATION: `grade_pct`, which the physics turns into a brake level
+  (`grade_to_resistance_pct`: the physics models a brake, not a road); without a grade,
+  `resistance_pct` is the brake level, as in RESISTANCE.
 
 Fault injection, for tests and demos:
 - `drop_out()`: the link is lost. `latest()` returns None, `apply()` and `connect()` raise
@@ -31,7 +30,7 @@ from __future__ import annotations
 import asyncio
 
 from app.core.ports import Clock, ControlCommand, TrainerMode, TrainerReading
-from app.infra.sim.physics import TrainerPhysics
+from app.infra.sim.physics import TrainerPhysics, grade_to_resistance_pct
 
 SUB_STEP_S = 0.25
 """Physics sub-step: 4 Hz, the rate a BLE trainer typically reports at."""
@@ -103,7 +102,9 @@ class SimulatedTrainerLink:
         if command.mode is TrainerMode.ERG:
             assert command.target_w is not None  # checked by _validate
             self._physics.set_erg_target(command.target_w)
-        else:  # RESISTANCE, and SIMULATION treated as a brake level (see module docstring)
+        elif command.mode is TrainerMode.SIMULATION and command.grade_pct is not None:
+            self._physics.set_resistance(grade_to_resistance_pct(command.grade_pct))
+        else:  # RESISTANCE, and SIMULATION given as a brake level
             assert command.resistance_pct is not None
             self._physics.set_resistance(command.resistance_pct)
         self._last_command = command
@@ -195,5 +196,7 @@ def _validate(command: ControlCommand) -> None:
     if command.mode is TrainerMode.ERG:
         if command.target_w is None:
             raise ValueError("ERG command needs target_w")
+    elif command.mode is TrainerMode.SIMULATION and command.grade_pct is not None:
+        return
     elif command.resistance_pct is None:
         raise ValueError(f"{command.mode.value} command needs resistance_pct")

@@ -168,6 +168,38 @@ def _sample_of(row: tuple[Any, ...]) -> Sample:
     )  # fmt: skip
 
 
+def resume_json(point: ResumePoint) -> str:
+    return json.dumps({
+        "intensity_pct": point.intensity_pct,
+        "extensions": [list(e) for e in point.extensions],
+        "laps": list(point.laps),
+        "mode": point.mode.value,
+        "level_pct": point.level_pct,
+        "grade_pct": point.grade_pct,
+    })  # fmt: skip
+
+
+def resume_point_of(text: str | None) -> ResumePoint:
+    """The resume point stored with a ride; older rides stored only intensity and
+    extensions, and whatever is missing or unreadable takes its default."""
+    default = ResumePoint()
+    try:
+        data = json.loads(text) if text else {}
+        if not isinstance(data, dict):
+            raise ValueError("resume point is not an object")
+        return ResumePoint(
+            int(data.get("intensity_pct", default.intensity_pct)),
+            tuple((int(i), float(s)) for i, s in data.get("extensions", [])),
+            tuple(sorted({int(e) for e in data.get("laps", [])})),
+            TrainerMode(data.get("mode", default.mode.value)),
+            float(data.get("level_pct", default.level_pct)),
+            float(data.get("grade_pct", default.grade_pct)),
+        )
+    except (ValueError, TypeError) as exc:
+        log.warning("unreadable resume point %r (%s): using the defaults", text, exc)
+        return default
+
+
 _Item = tuple[str, tuple[object, ...]]
 
 
@@ -201,9 +233,7 @@ class JournalWriter:
         self._queue.put(("sample", _sample_row(ride_id, sample)))
 
     def set_resume_point(self, ride_id: str, point: ResumePoint) -> None:
-        text = json.dumps({"intensity_pct": point.intensity_pct,
-                           "extensions": [list(e) for e in point.extensions]})  # fmt: skip
-        self._queue.put(("resume", (text, ride_id)))
+        self._queue.put(("resume", (resume_json(point), ride_id)))
 
     def end(self, ride_id: str, state: str, finished_at: str, summary: RideSummary | None) -> None:
         summary_json = json.dumps(summary.as_dict()) if summary else None
@@ -378,11 +408,7 @@ def load_ride(path: Path, ride_id: str) -> JournaledRide:
         ).fetchall()
     finally:
         conn.close()
-    resume = json.loads(row[4]) if row[4] else {}
-    point = ResumePoint(
-        int(resume.get("intensity_pct", 100)),
-        tuple((int(i), float(s)) for i, s in resume.get("extensions", [])),
-    )
+    point = resume_point_of(row[4])
     return JournaledRide(ride_id, row[0], row[1] or "", row[2], row[3], samples, point,
                          [(int(a), str(b)) for a, b in segments])  # fmt: skip
 

@@ -67,7 +67,7 @@ from app.infra.ble.virtual.peripheral import (
     bumble_uuid,
     guarded_write,
 )
-from app.infra.sim.physics import MAX_ERG_W, TrainerPhysics
+from app.infra.sim.physics import MAX_ERG_W, TrainerPhysics, grade_to_resistance_pct
 
 __all__ = [
     "FTMS_INDOOR_BIKE_SERVICE_DATA",
@@ -101,15 +101,6 @@ TARGET_SETTING_FEATURES = (
     | TargetSettingFeature.POWER
     | TargetSettingFeature.INDOOR_BIKE_SIMULATION
 )
-
-
-def grade_to_resistance_pct(grade_pct: float, base_pct: float = 25.0) -> float:
-    """The brake level for a simulated grade: the base level on the flat, 6 % per 1 % grade.
-
-    `TrainerPhysics` models ERG and a resistance level, not a road; what a trainer's grade
-    simulation ends up as at the brake is a level, so SIM mode becomes one.
-    """
-    return max(0.0, min(100.0, base_pct + 6.0 * grade_pct))
 
 
 @dataclass
