@@ -10,6 +10,7 @@ import math
 import pytest
 from PySide6.QtCore import Qt
 
+from app.core.ports import TrainerMode
 from app.core.ride.session import RideState
 from app.ui import display
 
@@ -92,6 +93,49 @@ def test_arrow_keys_change_intensity_one_percent_at_a_time(window, qtbot) -> Non
     # the target follows the intensity
     _, status = wait_sample(qtbot, ride)
     assert status.intensity_pct == 101
+
+
+def test_mode_keys_switch_the_trainer_and_arrows_follow_the_mode(window, rig, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride)
+    assert ride.mode_chip.text() == "ERG"
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.control_mode is TrainerMode.RESISTANCE
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_R)
+    assert ride.mode_buttons[TrainerMode.RESISTANCE].isChecked()
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.level_pct == 35):
+        qtbot.keyClick(ride, Qt.Key.Key_Up)
+    assert ride.mode_chip.text() == "LEVEL 35 %"
+    assert (ride.intensity_tile.title(), ride.intensity_tile.value()) == ("Level", "35")
+    # the trainer gets the level on the next tick; the samples say which mode was ridden
+    wait_sample(qtbot, ride, lambda s, st: s.mode is TrainerMode.RESISTANCE)
+    qtbot.waitUntil(lambda: rig.trainer.physics.resistance_pct == 35)
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.control_mode is TrainerMode.SIMULATION
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_S)
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.grade_pct == -0.5):
+        qtbot.keyClick(ride, Qt.Key.Key_Down)
+    assert ride.mode_chip.text() == "SIM -0.5 %"
+    with qtbot.waitSignal(
+        ride.bridge.status, check_params_cb=lambda st: st.control_mode is TrainerMode.ERG
+    ):
+        qtbot.keyClick(ride, Qt.Key.Key_E)
+    assert ride.intensity_tile.title() == "Intensity" and ride.intensity_tile.value() == "100"
+
+
+def test_l_starts_a_lap_that_the_screen_times(window, qtbot) -> None:
+    ride = start(window, "Endurance Hour")
+    assert ride.lap_label.text() == ""
+    wait_sample(qtbot, ride, lambda s, st: s.elapsed_s >= 2)
+    with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.lap_number == 2):
+        qtbot.keyClick(ride, Qt.Key.Key_L)
+    _, status = wait_sample(qtbot, ride, lambda s, st: st.elapsed_s >= st.lap_started_s + 2)
+    assert (
+        ride.lap_label.text() == f"Lap 2 · {display.m_ss(status.elapsed_s - status.lap_started_s)}"
+    )
+    assert status.resume.laps == (status.lap_started_s,)
 
 
 def test_skip_keys_move_between_intervals(window, qtbot) -> None:

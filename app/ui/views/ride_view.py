@@ -5,8 +5,9 @@ everything the rider does goes to the `RideHandle`, which posts it to the device
 call here waits on the ride. Nothing blocks either: a trainer message is an inline banner,
 discarding asks on an inline bar while the ride goes on.
 
-Keys (while the ride screen has focus): Space pause/resume, Up/Down intensity ±1 %,
-N skip forward, P skip back.
+Keys (while the ride screen has focus): Space pause/resume, Up/Down intensity ±1 % (in
+resistance mode the level ±5 %, in simulation the grade ±0.5 %), N skip forward, P skip
+back, L lap, E ERG mode, R resistance mode, S simulation mode.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.ports import TrainerMode
 from app.core.ride.samples import RideSummary, Sample
 from app.core.ride.session import RideState, RideStatus
 from app.core.workouts.model import Workout
@@ -43,6 +45,13 @@ from app.ui.widgets.tile import Tile
 log = logging.getLogger(__name__)
 BANNER_SHOW_MS = 15_000
 INTENSITY_STEP_PCT = 1
+
+# mode: (chip text, Up/Down button texts, the tile title for what Up/Down moves)
+_MODE_TEXTS = {
+    TrainerMode.ERG: ("ERG", ("−1 %  ·  ↓", "+1 %  ·  ↑"), "Intensity"),
+    TrainerMode.RESISTANCE: ("LEVEL", ("Level −5  ·  ↓", "Level +5  ·  ↑"), "Level"),
+    TrainerMode.SIMULATION: ("SIM", ("Grade −½  ·  ↓", "Grade +½  ·  ↑"), "Grade"),
+}
 
 
 class RideButton(QPushButton):
@@ -136,6 +145,14 @@ class RideView(QWidget):
         header.setSpacing(12)
         header.addWidget(self.title)
         header.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.mode_chip = QLabel("ERG")
+        self.mode_chip.setProperty("role", "state")
+        self.mode_chip.setAccessibleName("Trainer mode")
+        header.addWidget(self.mode_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.lap_label = QLabel("")
+        self.lap_label.setProperty("role", "subtitle")
+        self.lap_label.setAccessibleName("Lap")
+        header.addWidget(self.lap_label, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
         self.devices_label = QLabel("")  # one dot per device: connected / lost / connecting
         self.devices_label.setProperty("role", "subtitle")
@@ -227,6 +244,21 @@ class RideView(QWidget):
         self.plus_button = _button("+1 %  ·  ↑", "Intensity up", "Intensity +1 % (Up)")
         self.back_button = _button("◀ Back  ·  P", "Skip back", "Skip back (P)")
         self.skip_button = _button("Skip ▶  ·  N", "Skip forward", "Skip forward (N)")
+        self.lap_button = _button("Lap  ·  L", "Lap", "Start a new lap (L)")
+        self.mode_buttons = {
+            TrainerMode.ERG: _button("ERG · E", "ERG mode", "The trainer holds the target (E)"),
+            TrainerMode.RESISTANCE: _button(
+                "Level · R", "Resistance mode", "A fixed resistance level; ride by feel (R)"
+            ),
+            TrainerMode.SIMULATION: _button(
+                "Sim · S", "Simulation mode", "A simulated road grade; ride by feel (S)"
+            ),
+        }
+        for mode, button in self.mode_buttons.items():
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+        self.mode_buttons[TrainerMode.ERG].setChecked(True)
+        self.lap_button.clicked.connect(self.lap)
         self.finish_button = _button(
             "Finish", "Finish ride", "End the ride and save it", primary=True
         )
@@ -249,7 +281,11 @@ class RideView(QWidget):
             self.plus_button,
             self.back_button,
             self.skip_button,
+            self.lap_button,
         ):
+            controls.addWidget(button)
+        controls.addSpacing(12)
+        for button in self.mode_buttons.values():
             controls.addWidget(button)
         controls.addStretch(1)
         controls.addWidget(self.discard_button)
@@ -260,6 +296,8 @@ class RideView(QWidget):
             self.plus_button,
             self.back_button,
             self.skip_button,
+            self.lap_button,
+            *self.mode_buttons.values(),
             self.finish_button,
             self.discard_button,
         )
@@ -283,6 +321,10 @@ class RideView(QWidget):
             (Qt.Key.Key_Down, self.intensity_down),
             (Qt.Key.Key_N, self.skip_forward),
             (Qt.Key.Key_P, self.skip_back),
+            (Qt.Key.Key_L, self.lap),
+            (Qt.Key.Key_E, lambda: self.set_mode(TrainerMode.ERG)),
+            (Qt.Key.Key_R, lambda: self.set_mode(TrainerMode.RESISTANCE)),
+            (Qt.Key.Key_S, lambda: self.set_mode(TrainerMode.SIMULATION)),
         )
         self._shortcuts = []
         for key, slot in bindings:
@@ -389,7 +431,8 @@ class RideView(QWidget):
             if status.interval_index is None
             else f"interval {status.interval_index + 1} of {self._interval_count}"
         )
-        self.intensity_tile.set_value(str(status.intensity_pct))
+        self._show_mode(status)
+        self._show_lap(status)
         self.progress_label.setText(
             f"{display.h_mm_ss(status.position_s)} / {display.h_mm_ss(status.duration_s)}"
         )
@@ -404,6 +447,31 @@ class RideView(QWidget):
         if self.cue_label.text() != cue:
             self.cue_label.setText(cue)
             self.cue_label.setVisible(bool(cue))
+
+    def _show_mode(self, status: RideStatus) -> None:
+        mode = status.control_mode
+        chip, (down, up), title = _MODE_TEXTS[mode]
+        if mode is TrainerMode.RESISTANCE:
+            value, unit = f"{status.level_pct:.0f}", "%"
+        elif mode is TrainerMode.SIMULATION:
+            value, unit = f"{status.grade_pct:+.1f}", "%"
+        else:
+            value, unit = str(status.intensity_pct), "%"
+        self.mode_chip.setText(f"{chip} {value} %" if mode is not TrainerMode.ERG else chip)
+        self.intensity_tile.set_title(title)
+        self.intensity_tile.set_value(value)
+        self.intensity_tile.set_unit(unit)
+        self.minus_button.setText(down)
+        self.plus_button.setText(up)
+        for button_mode, button in self.mode_buttons.items():
+            button.setChecked(button_mode is mode)
+
+    def _show_lap(self, status: RideStatus) -> None:
+        if status.lap_number <= 1:
+            self.lap_label.setText("")
+            return
+        lap_s = max(status.elapsed_s - status.lap_started_s, 0)
+        self.lap_label.setText(f"Lap {status.lap_number} · {display.m_ss(lap_s)}")
 
     def _show_state(self, state: RideState) -> None:
         paused = state is RideState.PAUSED
@@ -433,12 +501,21 @@ class RideView(QWidget):
     @Slot()
     def intensity_up(self) -> None:
         if self.handle is not None:
-            self.handle.nudge_intensity(INTENSITY_STEP_PCT)
+            self.handle.nudge(+1)
 
     @Slot()
     def intensity_down(self) -> None:
         if self.handle is not None:
-            self.handle.nudge_intensity(-INTENSITY_STEP_PCT)
+            self.handle.nudge(-1)
+
+    @Slot()
+    def lap(self) -> None:
+        if self.handle is not None:
+            self.handle.lap()
+
+    def set_mode(self, mode: TrainerMode) -> None:
+        if self.handle is not None:
+            self.handle.set_mode(mode)
 
     @Slot()
     def skip_forward(self) -> None:

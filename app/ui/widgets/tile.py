@@ -113,6 +113,17 @@ class Tile(QFrame):
     def title(self) -> str:
         return self._title_text
 
+    def set_title(self, title: str) -> None:
+        if title != self._title_text:
+            self._title_text = title
+            self._title.setText(title.upper())
+            self.setAccessibleName(title)
+            self._value.setAccessibleName(title)
+
+    def set_unit(self, unit: str) -> None:
+        if self._unit.text() != unit:
+            self._unit.setText(unit)
+
     def set_caption(self, text: str) -> None:
         if self._caption.text() != text:
             self._caption.setText(text)
