@@ -15,6 +15,8 @@ from app.main import EXIT_OK, start_logging
 from app.wiring import DEFAULT_FTP_W, open_library
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.runtime.ride_control import RideHandle
     from app.wiring import RideStack
 
@@ -59,6 +61,20 @@ def gui_command(args: argparse.Namespace) -> int:
     finally:
         close()
     return code if code is not None else EXIT_OK
+
+
+def about_text(paths: Any) -> str:
+    from importlib import metadata
+
+    try:
+        version = metadata.version("freewheel")
+    except metadata.PackageNotFoundError:
+        version = "development"
+    return (
+        f"<h3>Freewheel {version}</h3><p>An offline-first workout client for indoor cycling:"
+        " the library, calendar and rides live on this computer; sync happens when it can."
+        f"</p><p>Data folder: <code>{paths.data_dir}</code></p>"
+    )
 
 
 def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
@@ -131,6 +147,13 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         return RideHistory(rides_db())
 
     history = Lazy(open_history)
+
+    def write_diagnostics(out: Path) -> int:
+        from app.cli.diagnostics import known_secrets
+        from app.infra.diagnostics import build_bundle
+
+        return len(build_bundle(paths, out, known_secrets(paths)))
+
     services = GuiServices(
         library=library,
         rides=rides,
@@ -146,6 +169,8 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         settings=SettingsFile(paths, lambda: sync.keyring_state),
         devices=devices,
         crash_hook=crash_hook,
+        diagnostics=write_diagnostics,
+        about_text=about_text(paths),
     )
 
     def close() -> None:

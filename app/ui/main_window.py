@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
                 shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
                 shortcut.activated.connect(lambda n=name: self.show_page(n))
         self.setAcceptDrops(True)
+        self._setup_help()
         self.crash_notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         if self.services.crash_hook is not None:
             self.services.crash_hook(self.crash_notice.emit)
@@ -169,6 +170,10 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _=False, n=name: self.show_page(n))
             self.nav_group.addButton(button)
             self._extra_pages[name] = (button, None)
+        self.help_button = QPushButton("Help")
+        self.help_button.setProperty("nav", True)
+        self.help_button.setToolTip("Keyboard shortcuts, diagnostics bundle, about (F1)")
+        self.help_button.setAccessibleName("Help menu")
         self.sidebar_foot = QLabel(
             f"{self.services.trainer_name}\nFTP {round(self.services.ftp_w)} W"
         )
@@ -183,6 +188,7 @@ class MainWindow(QMainWindow):
         for button, _ in self._extra_pages.values():
             layout.addWidget(button)
         layout.addStretch(1)
+        layout.addWidget(self.help_button)
         layout.addWidget(self.sidebar_foot)
         return sidebar
 
@@ -280,6 +286,18 @@ class MainWindow(QMainWindow):
             self.sidebar_foot.setText(f"{self.services.trainer_name}\nFTP {ftp} W")
             self.trainer_label.setText(f"{self.services.trainer_name}  ·  FTP {ftp} W")
             self.statusBar().showMessage(f"Settings saved. FTP {ftp} W.", 5_000)
+
+    def _setup_help(self) -> None:
+        from app.ui.widgets.help_menu import HelpMenu
+
+        self.help_menu = HelpMenu(
+            self,
+            notify=lambda text: self.statusBar().showMessage(text, 15_000),
+            write_diagnostics=self.services.diagnostics,
+            about_text=self.services.about_text,
+        )
+        self.help_button.setMenu(self.help_menu)
+        self.addAction(self.help_menu.shortcuts_action)  # F1 works anywhere in the window
 
     def _setup_sync(self) -> None:
         self._sync_bridge = None

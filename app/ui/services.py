@@ -83,6 +83,9 @@ class GuiServices:
     settings: Any = None  # settings_ports.SettingsPort
     devices: Any = None  # settings_ports.DevicesPort
     default_server_url: str = ""
+    calendar: Any = None  # calendar_ports.CalendarSource: planned workouts from the cache
+    diagnostics: Any = None  # (out: Path) -> file count: writes the redacted bug-report zip
+    about_text: str = "Freewheel: ride offline, sync when you can."
     # given the window's notice function once it is up: unexpected errors on any thread
     # are then shown as a non-modal notice (the ride carries on)
     crash_hook: Any = None

@@ -97,3 +97,59 @@ def test_an_unreadable_rides_database_is_kept_aside_and_the_rider_told(qtbot, tm
         sys.excepthook, threading.excepthook = hooks
         window.close()
         close()
+
+
+def test_the_help_menu_saves_a_redacted_diagnostics_bundle(qtbot, tmp_path):
+    import json
+    import zipfile
+
+    email, token = "rider@example.com", "fwt_" + "s3cr3t" * 6
+    (tmp_path / "settings.json").write_text(json.dumps({"first_run_done": True, "email": email}))
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "freewheel.log").write_text(f"sync for {email} with Bearer {token}\n")
+    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    services.crash_hook = lambda notify: None
+    window = create_main_window(services)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.is_ready)
+        window.finish_setup()
+        menu = window.help_menu
+        assert window.help_button.menu() is menu and menu.diagnostics_action.isEnabled()
+        out = tmp_path / "out" / "bundle.zip"
+        with qtbot.waitSignal(menu._signals.done, timeout=10_000) as done:
+            menu.save_diagnostics(out)
+        assert done.args[1] is True
+        assert str(out) in window.statusBar().currentMessage()
+        with zipfile.ZipFile(out) as bundle:
+            text = "".join(bundle.read(n).decode() for n in bundle.namelist())
+        assert "sync for" in text and email not in text and token not in text
+        assert menu.show_shortcuts().isVisible() and not menu.shortcuts_dialog.isModal()
+    finally:
+        window.close()
+        close()
+
+
+def test_a_diagnostics_bundle_that_cannot_be_written_is_reported(qtbot, tmp_path):
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.widgets.help_menu import HelpMenu
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    told: list[str] = []
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+
+    def write(out: Path) -> int:
+        from app.infra.diagnostics import build_bundle
+        from app.infra.paths import app_paths
+
+        return len(build_bundle(app_paths(tmp_path / "home"), out))
+
+    menu = HelpMenu(parent, notify=told.append, write_diagnostics=write, about_text="")
+    with qtbot.waitSignal(menu._signals.done, timeout=10_000) as done:
+        menu.save_diagnostics(tmp_path / "blocker" / "bundle.zip")
+    assert done.args[1] is False
+    assert told[-1].startswith("Could not save diagnostics")
+    assert menu.diagnostics_action.isEnabled()  # the rider can try again elsewhere
