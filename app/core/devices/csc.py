@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntFlag
+from typing import Protocol
 
 from app.core.devices.cps import CrankCadenceCalculator, WheelSpeedCalculator
 from app.core.devices.wire import Payload, Reader
@@ -78,17 +79,39 @@ class CscRates:
     cadence_rpm: float | None = None
 
 
+class RevolutionData(Protocol):
+    """The revolution fields CSC and CPS measurements share."""
+
+    @property
+    def wheel_revolutions(self) -> int | None: ...
+
+    @property
+    def wheel_event_ticks(self) -> int | None: ...
+
+    @property
+    def crank_revolutions(self) -> int | None: ...
+
+    @property
+    def crank_event_ticks(self) -> int | None: ...
+
+
 class CscCalculator:
-    """Speed and cadence from successive CSC measurements (wrap-around safe)."""
+    """Speed and cadence from successive CSC (or CPS) measurements (wrap-around safe)."""
 
     __slots__ = ("_cadence", "_speed")
 
     def __init__(
-        self, wheel_circumference_m: float = 2.105, *, stop_timeout_s: float = 3.0
+        self,
+        wheel_circumference_m: float = 2.105,
+        *,
+        stop_timeout_s: float = 3.0,
+        wheel_ticks_per_s: int = CSC_WHEEL_TICKS_PER_S,
     ) -> None:
-        """Configure the wheel (default 700x25c) and how long without events means stopped."""
+        """Configure the wheel (default 700x25c), how long without events means stopped,
+        and the wheel event time resolution (CSC 1/1024 s; pass CPS_WHEEL_TICKS_PER_S for
+        a power meter's 1/2048 s)."""
         self._speed = WheelSpeedCalculator(
-            wheel_circumference_m, ticks_per_s=CSC_WHEEL_TICKS_PER_S, stop_timeout_s=stop_timeout_s
+            wheel_circumference_m, ticks_per_s=wheel_ticks_per_s, stop_timeout_s=stop_timeout_s
         )
         self._cadence = CrankCadenceCalculator(stop_timeout_s=stop_timeout_s)
 
@@ -97,7 +120,7 @@ class CscCalculator:
         self._speed.reset()
         self._cadence.reset()
 
-    def update(self, measurement: CscMeasurement, now_s: float) -> CscRates:
+    def update(self, measurement: RevolutionData, now_s: float) -> CscRates:
         """Feed one measurement; `now_s` is the caller's monotonic clock in seconds."""
         m = measurement
         speed = cadence = None

@@ -21,8 +21,7 @@ from typing import Any, ClassVar
 from bleak.backends.device import BLEDevice
 
 from app.core.devices.cps import (
-    CrankCadenceCalculator,
-    WheelSpeedCalculator,
+    CPS_WHEEL_TICKS_PER_S,
     parse_cycling_power_measurement,
 )
 from app.core.devices.csc import CscCalculator, parse_csc_measurement
@@ -119,13 +118,11 @@ class PowerMeterLink(SensorLink):
 
     def __init__(self, device: BLEDevice | str, **kwargs: Any) -> None:
         super().__init__(device, **kwargs)
-        self._cadence = CrankCadenceCalculator()
-        self._speed = WheelSpeedCalculator()
+        self._rates = CscCalculator(wheel_ticks_per_s=CPS_WHEEL_TICKS_PER_S)
 
     def _reset(self) -> None:
         super()._reset()
-        self._cadence.reset()
-        self._speed.reset()
+        self._rates.reset()
 
     def _on_measurement(self, data: bytes) -> None:
         now = self.telemetry.heard()
@@ -134,13 +131,9 @@ class PowerMeterLink(SensorLink):
         except ProtocolError as exc:
             log.debug("%s: %s", self.name, exc)
             return
-        cadence = speed = None
-        device_now = self.device_clock.monotonic_s()
-        if m.crank_revolutions is not None and m.crank_event_ticks is not None:
-            cadence = self._cadence.update(m.crank_revolutions, m.crank_event_ticks, device_now)
-        if m.wheel_revolutions is not None and m.wheel_event_ticks is not None:
-            speed = self._speed.update(m.wheel_revolutions, m.wheel_event_ticks, device_now)
-        self.telemetry.set(now, power_w=float(m.power_w), cadence_rpm=cadence, speed_mps=speed)
+        rates = self._rates.update(m, self.device_clock.monotonic_s())
+        self.telemetry.set(now, power_w=float(m.power_w), cadence_rpm=rates.cadence_rpm,
+                           speed_mps=rates.speed_mps)  # fmt: skip
 
 
 class HeartRateLink(SensorLink):

@@ -37,16 +37,16 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from bleak.backends.device import BLEDevice
 from bleak.exc import BleakGATTProtocolError, BleakGATTProtocolErrorCode
 
 from app.core.devices.cps import (
-    CrankCadenceCalculator,
-    WheelSpeedCalculator,
+    CPS_WHEEL_TICKS_PER_S,
     parse_cycling_power_measurement,
 )
+from app.core.devices.csc import CscCalculator
 from app.core.devices.errors import ProtocolError
 from app.core.devices.fec import (
     GeneralFeData,
@@ -142,6 +142,9 @@ class LinkStats:
         self.busy_retries = 0
 
 
+_T = TypeVar("_T")
+
+
 class _BleTrainerBase(LinkLifecycle):
     """Connection, telemetry, the command lock and the failure mapping every trainer shares."""
 
@@ -160,6 +163,30 @@ class _BleTrainerBase(LinkLifecycle):
         self.stats = LinkStats()
         self.last_command: ControlCommand | None = None
         self._lock = asyncio.Lock()
+        # the one control-point request in flight: (op code, its answer)
+        self._pending: tuple[int, asyncio.Future[Any]] | None = None
+
+    def _fail_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and not pending[1].done():
+            pending[1].set_exception(TrainerUnavailableError(f"{self.name} disconnected."))
+            pending[1].exception()  # mark retrieved: the awaiting side may be gone
+
+    async def _request(self, uuid: str, data: bytes, answer: asyncio.Future[_T]) -> _T:
+        """Write one control-point request and await its answer, which the notification
+        handler sets on `answer`. The caller holds the lock; raises `ControlPointTimeout`
+        when no answer arrives within `command_timeout_s`."""
+        self._pending = (data[0], answer)
+        try:
+            async with asyncio.timeout(self.command_timeout_s):
+                await self._write_when_free(uuid, data)
+                return await answer
+        except TimeoutError as exc:
+            self.stats.timeouts += 1
+            raise ControlPointTimeout(f"{self.name} did not answer the command in time.") from exc
+        finally:
+            if self._pending is not None and self._pending[1] is answer:
+                self._pending = None
 
     # --- TrainerLink -------------------------------------------------------------------------
 
@@ -275,7 +302,6 @@ class BleakTrainerLink(_BleTrainerBase):
         self.control_lost_count = 0
         self.control_requests = 0
         self._assembler = IndoorBikeDataAssembler()
-        self._pending: tuple[int, asyncio.Future[tuple[ResultCode, bytes]]] | None = None
         self._status_listeners: list[Callable[[MachineStatus], None]] = []
 
     def add_status_listener(self, listener: Callable[[MachineStatus], None]) -> None:
@@ -288,10 +314,7 @@ class BleakTrainerLink(_BleTrainerBase):
         super()._reset()
         self._assembler.reset()
         self.needs_control = True
-        pending, self._pending = self._pending, None
-        if pending is not None and not pending[1].done():
-            pending[1].set_exception(TrainerUnavailableError(f"{self.name} disconnected."))
-            pending[1].exception()  # mark retrieved: the awaiting side may be gone
+        self._fail_pending()
 
     async def _bootstrap(self) -> None:
         conn = self.conn
@@ -360,21 +383,10 @@ class BleakTrainerLink(_BleTrainerBase):
         The caller holds the lock. Returns (result, response parameter); raises
         `ControlPointTimeout` when no answer arrives within `command_timeout_s`.
         """
-        op = data[0]
-        future: asyncio.Future[tuple[ResultCode, bytes]] = (
+        answer: asyncio.Future[tuple[ResultCode, bytes]] = (
             asyncio.get_running_loop().create_future()
         )
-        self._pending = (op, future)
-        try:
-            async with asyncio.timeout(self.command_timeout_s):
-                await self._write_when_free(FTMS_CONTROL_POINT_UUID, data)
-                return await future
-        except TimeoutError as exc:
-            self.stats.timeouts += 1
-            raise ControlPointTimeout(f"{self.name} did not answer the command in time.") from exc
-        finally:
-            if self._pending is not None and self._pending[1] is future:
-                self._pending = None
+        return await self._request(FTMS_CONTROL_POINT_UUID, data, answer)
 
     async def _command(self, data: bytes) -> ResultCode:
         """Send a target: take control first when needed, and once more if refused."""
@@ -528,20 +540,14 @@ class WahooTrainerLink(_BleTrainerBase):
 
     def __init__(self, device: BLEDevice | str, **kwargs: Any) -> None:
         super().__init__(device, **kwargs)
-        self._cadence = CrankCadenceCalculator()
-        self._speed = WheelSpeedCalculator()
-        self._pending: tuple[int, asyncio.Future[bool]] | None = None
+        self._rates = CscCalculator(wheel_ticks_per_s=CPS_WHEEL_TICKS_PER_S)
         self._sim_mode = False
 
     def _reset(self) -> None:
         super()._reset()
-        self._cadence.reset()
-        self._speed.reset()
+        self._rates.reset()
         self._sim_mode = False
-        pending, self._pending = self._pending, None
-        if pending is not None and not pending[1].done():
-            pending[1].set_exception(TrainerUnavailableError(f"{self.name} disconnected."))
-            pending[1].exception()
+        self._fail_pending()
 
     async def _bootstrap(self) -> None:
         conn = self.conn
@@ -553,19 +559,8 @@ class WahooTrainerLink(_BleTrainerBase):
         await self._checked(encode_wahoo_unlock())
 
     async def _procedure(self, data: bytes) -> bool:
-        op = data[0]
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending = (op, future)
-        try:
-            async with asyncio.timeout(self.command_timeout_s):
-                await self._write_when_free(WAHOO_TRAINER_CONTROL_UUID, data)
-                return await future
-        except TimeoutError as exc:
-            self.stats.timeouts += 1
-            raise ControlPointTimeout(f"{self.name} did not answer the command in time.") from exc
-        finally:
-            if self._pending is not None and self._pending[1] is future:
-                self._pending = None
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        return await self._request(WAHOO_TRAINER_CONTROL_UUID, data, answer)
 
     async def _checked(self, data: bytes) -> None:
         if not await self._procedure(data):
@@ -621,13 +616,9 @@ class WahooTrainerLink(_BleTrainerBase):
         except ProtocolError as exc:
             log.debug("%s: %s", self.name, exc)
             return
-        cadence = speed = None
-        device_now = self.device_clock.monotonic_s()
-        if m.crank_revolutions is not None and m.crank_event_ticks is not None:
-            cadence = self._cadence.update(m.crank_revolutions, m.crank_event_ticks, device_now)
-        if m.wheel_revolutions is not None and m.wheel_event_ticks is not None:
-            speed = self._speed.update(m.wheel_revolutions, m.wheel_event_ticks, device_now)
-        self.telemetry.set(now, power_w=m.power_w, cadence_rpm=cadence, speed_mps=speed)
+        rates = self._rates.update(m, self.device_clock.monotonic_s())
+        self.telemetry.set(now, power_w=m.power_w, cadence_rpm=rates.cadence_rpm,
+                           speed_mps=rates.speed_mps)  # fmt: skip
 
 
 # ==============================================================================================
