@@ -79,6 +79,7 @@ def about_text(paths: Any) -> str:
 
 def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
     """Everything the desktop app needs, and how to close it all."""
+    from app.cli.calendar_port import calendar_source
     from app.cli.gui_ports import (
         BluetoothDevices,
         InterruptedRides,
@@ -166,6 +167,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         interrupted=InterruptedRides(rides_db, rides),
         sync=sync,
         todays_workout=todays_workout_source(library, rides_db),
+        calendar=calendar_source(library),
         settings=SettingsFile(paths, lambda: sync.keyring_state),
         devices=devices,
         crash_hook=crash_hook,

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # the ride side (runtime, numpy, pyqtgraph) loads with the fi
 log = logging.getLogger(__name__)
 
 CLOSE_WAIT_S = 3.0
+# the screens after Library (Ctrl+1) and Ride (Ctrl+2), in sidebar order: Ctrl+3 …
+PAGE_NAMES = ("Calendar", "History", "Devices", "Status", "Settings")
 
 
 class MainWindow(QMainWindow):
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
         for key, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_ride)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
-        for number, name in enumerate(("History", "Devices", "Status", "Settings"), start=3):
+        for number, name in enumerate(PAGE_NAMES, start=3):
             if name in self._extra_pages:
                 shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
                 shortcut.activated.connect(lambda n=name: self.show_page(n))
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         self.nav_ride.setEnabled(False)
         self._extra_pages: dict[str, tuple[QPushButton, QWidget | None]] = {}
         available = {
+            "Calendar": self.services.calendar is not None,
             "History": self.services.history is not None,
             "Devices": self.services.devices is not None,
             "Status": self.services.sync is not None,
@@ -248,7 +251,7 @@ class MainWindow(QMainWindow):
             page = self._build_page(name)
             self.pages.addWidget(page)
             self._extra_pages[name] = (button, page)
-        if name == "History":
+        if name in ("History", "Calendar"):
             page.refresh()  # type: ignore[attr-defined]
         self.pages.setCurrentWidget(page)
         button.setChecked(True)
@@ -256,6 +259,14 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, name: str) -> QWidget:
         services = self.services
+        if name == "Calendar":
+            from app.ui.views.calendar_view import CalendarView
+
+            calendar = CalendarView(services.calendar)
+            calendar.ride_requested.connect(self._ride_by_id)
+            if self._sync_bridge is not None:
+                self._sync_bridge.status.connect(lambda _status: calendar.refresh())  # type: ignore[attr-defined]
+            return calendar
         if name == "History":
             from app.ui.views.history_view import HistoryView
 

@@ -51,7 +51,7 @@ def test_every_screen_opens_and_an_interrupted_ride_resumes_in_place(qtbot, home
     window.finish_setup()
     try:
         assert window.services.ftp_w == 240
-        for page in ("History", "Devices", "Status", "Settings"):
+        for page in ("Calendar", "History", "Devices", "Status", "Settings"):
             assert window.show_page(page) is window.current_page()
         ((ride_id, state),) = rides(home)
         assert state == "recording"

@@ -142,6 +142,9 @@ class MemoryWorkoutLibrary:
     def by_name(self, name: str) -> CatalogEntry:
         return next(e for e in self._entries if e.name == name)
 
+    def get(self, entry_id: str) -> CatalogEntry | None:
+        return next((e for e in self._entries if e.id == entry_id), None)
+
     def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry:
         updated = replace(next(e for e in self._entries if e.id == entry_id), favourite=favourite)
         self._entries = [updated if e.id == entry_id else e for e in self._entries]
