@@ -10,7 +10,7 @@
 2. ride.png:    a ride in progress, mid-interval (simulated trainer, virtual time held still)
    ride-paused.png: the same ride paused, with a trainer-message banner and the inline
    discard question
-3. summary.png: the same ride ridden to the end, its summary
+3. summary.png: the same ride ridden to the end, its summary (figures, chart, time in zone)
 
 Rides use the real ride controller and simulated trainer on a *gated* virtual clock: time
 runs as fast as the machine goes up to a limit, then waits, so the ride screen can be

@@ -6,7 +6,7 @@ The views sit in a stand-in for the main window (the same sidebar and status bar
 by the app theme) at 1280×800, over a made-up history of nine rides: one interrupted, one
 whose upload failed, one waiting, one in the trash.
 
-1. history.png: the list with a ride selected (chart, figures, export, delete)
+1. history.png: the list with a ride selected (figures, chart, time in zone, export, delete)
    history-confirm.png: the inline "Move to trash?" question
    history-undo.png: the ride moved to the trash, the notice offering Undo
    history-trash.png: "Show trash" on, a trashed ride selected with Restore

@@ -29,6 +29,7 @@ from app.ui.views.history_view import (
     long_date_text,
 )
 from app.ui.views.summary_view import summary_texts
+from app.ui.widgets.zone_bars import zone_time_text
 
 FTP_W = 250.0
 T0 = datetime(2025, 3, 14, 7, 12, tzinfo=UTC)
@@ -280,6 +281,7 @@ def test_an_empty_history_says_so(qtbot: QtBot, exporter: FakeExporter) -> None:
     assert v.model.rowCount() == 0
     assert v.empty_label.isVisible() and "No rides yet" in v.empty_label.text()
     assert v.selected_ride() is None and v.detail_values() == {}
+    assert not v.zone_section.isVisible()
     assert not v.export_fit_button.isEnabled() and not v.delete_button.isEnabled()
 
 
@@ -301,6 +303,67 @@ def test_the_detail_figures_are_summarize_of_the_samples(
     assert view.name_label.text() == "Sweet Spot 3x15"
     assert (view.state_chip.text(), view.state_chip.property("tone")) == ("Interrupted", "warning")
     assert view.sync_chip.text() == "Not synced"
+
+
+def test_the_detail_shows_time_in_zone(view: HistoryView, history: FakeHistory) -> None:
+    view.select_ride("d")  # 1200 s around 170 W, ten of them dropouts: in no zone
+    zone_s = summarize(history.data["d"], FTP_W).zone_s
+    assert sum(zone_s) == 1190
+    assert view.zone_section.isVisible()
+    assert view.zone_bars.zone_times() == zone_s
+    shown = view.zone_bars.values()
+    assert [v.time for v in shown] == [zone_time_text(s) for s in zone_s]
+    assert shown[1].zone == "Z2 Endurance" and shown[1].percent == "93 %"  # 150–187 W
+    assert view.zone_bars.rows[1].accessibleName() == (
+        f"Zone 2 Endurance: {shown[1].time}, {shown[1].percent}"
+    )
+    view.select_ride("b")  # 240 W ± 20 at FTP 250: tempo, threshold and VO2max seconds
+    assert view.zone_bars.zone_times() == summarize(history.data["b"], FTP_W).zone_s
+    view.set_ftp(300.0)  # zones follow the FTP, like IF and TSS
+    assert view.zone_bars.zone_times() == summarize(history.data["b"], 300.0).zone_s
+
+
+def test_a_ride_without_power_has_no_zone_bars(view: HistoryView, history: FakeHistory) -> None:
+    history.add(
+        Listing("z", "Dropout Ride", T0 + timedelta(hours=1)),
+        ride_samples(120, 200, dropouts=range(120)),
+    )
+    view.refresh()
+    assert view.select_ride("z")
+    assert not view.zone_section.isVisible()
+    assert view.select_ride("b")
+    assert view.zone_section.isVisible()
+    history.data.pop("c")
+    view.select_ride("c")  # cannot be read: nothing to show
+    assert not view.zone_section.isVisible()
+
+
+def test_the_detail_fits_a_1280x800_window_with_the_delete_question_up(
+    qtbot: QtBot, history: FakeHistory, exporter: FakeExporter
+) -> None:
+    """In the app's theme the page is 1080 × 775 there (sidebar and status bar aside):
+    chart, time in zone and the inline question must all fit, or the window would grow
+    past the screen, and a window does not shrink back."""
+    from PySide6.QtGui import QFont
+
+    from app.ui.theme.style import BASE_FONT_PT, stylesheet
+
+    v = HistoryView(history, exporter, FTP_W)
+    qtbot.addWidget(v)
+    font = QFont(v.font())
+    font.setPointSize(BASE_FONT_PT)
+    v.setFont(font)
+    v.setStyleSheet(stylesheet() + "\n" + v.styleSheet())  # the theme, on this view only
+    v.resize(1080, 775)
+    v.show()
+    qtbot.waitExposed(v)
+    v.select_ride("b")
+    QApplication.processEvents()
+    v.ask_delete()
+    QApplication.processEvents()
+    assert v.confirming and v.zone_section.isVisible()
+    assert v.minimumSizeHint().height() <= 775
+    assert v.height() == 775  # not even for a moment while the question comes up
 
 
 def test_the_chart_draws_target_and_actual_over_moving_time(
@@ -548,6 +611,7 @@ def test_the_view_over_the_real_ride_history(
     assert _column(v, Column.DURATION) == [display.h_mm(400), display.h_mm(870)]
     assert v.select_ride("done")
     assert v.detail_values() == summary_texts(summarize(done, FTP_W))
+    assert v.zone_bars.zone_times() == summarize(done, FTP_W).zone_s  # the real samples
 
     v.ask_delete()
     v.confirm_delete()

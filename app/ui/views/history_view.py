@@ -4,8 +4,10 @@ The list shows when each ride started (local time), the workout, moving time, TS
 average power and where the ride is in the upload queue, as a coloured chip; a ride the
 app stopped in the middle of (never queued for upload) carries an amber "Interrupted"
 chip in that column instead. Discarded rides are not listed. The detail pane shows the
-ride's power chart (target and actual, from its samples), its summary figures computed
-with `summarize(samples, ftp)` like the summary screen's, FIT and TCX export, and Delete.
+ride's power chart (target and actual, from its samples), its summary figures and time in
+each power zone computed with `summarize(samples, ftp)` like the summary screen's (so an
+old ride, stored before summaries kept zone time, has it too), FIT and TCX export, and
+Delete.
 
 Delete moves the ride to the trash after an inline question, and the notice that says so
 offers Undo; "Show trash" lists the trashed rides, each with Restore. Nothing here is a
@@ -79,6 +81,7 @@ from app.ui import display
 from app.ui.history_ports import ExportKind, RideExporter, RideHistoryPort, RideListingLike
 from app.ui.theme import palette
 from app.ui.theme.style import set_style_property
+from app.ui.widgets.zone_bars import ZoneBars
 
 if TYPE_CHECKING:  # loaded with the first ride shown: they import pyqtgraph and numpy
     from app.ui.widgets.ride_chart import RideChart, Segment
@@ -131,6 +134,8 @@ FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("avg_cadence", "Avg cadence", "rpm", palette.CADENCE),
 )
 FIGURE_COLUMNS = 4
+CHART_MIN_PX = 100  # with the time in zone and the delete question under it, the
+CAPTION_GAP_PX = 4  # detail still fits a 1280x800 window
 _LONG_NAMES = {
     "duration": "Elapsed time",
     "avg_power": "Average power",
@@ -752,10 +757,26 @@ class HistoryView(QWidget):
         self.chart_hint = QLabel("")
         self.chart_hint.setProperty("role", "muted")
         self.chart_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.chart_hint.setMinimumHeight(160)
+        self.chart_hint.setMinimumHeight(CHART_MIN_PX)
         self.chart_slot.addWidget(self.chart_hint)
         self.chart_caption = QLabel("POWER · TARGET AND ACTUAL, MOVING TIME")
         self.chart_caption.setProperty("role", "statLabel")
+        chart_group = QVBoxLayout()
+        chart_group.setSpacing(CAPTION_GAP_PX)
+        chart_group.addWidget(self.chart_caption)
+        chart_group.addLayout(self.chart_slot, 1)
+
+        # time in zone under the chart, one compact line a zone (hidden without power)
+        self.zone_section = QWidget()
+        self.zone_caption = QLabel("TIME IN POWER ZONE")
+        self.zone_caption.setProperty("role", "statLabel")
+        self.zone_bars = ZoneBars(text_pt=10.5)
+        self.zone_bars.setFixedHeight(self.zone_bars.minimumSizeHint().height())
+        zone_group = QVBoxLayout(self.zone_section)
+        zone_group.setContentsMargins(0, 0, 0, 0)
+        zone_group.setSpacing(CAPTION_GAP_PX)
+        zone_group.addWidget(self.zone_caption)
+        zone_group.addWidget(self.zone_bars)
 
         # delete: asks inline; the ride goes to the trash only when confirmed
         self.confirm_bar = QFrame()
@@ -829,8 +850,8 @@ class HistoryView(QWidget):
         layout.addSpacing(4)
         layout.addLayout(grid)
         layout.addSpacing(6)
-        layout.addWidget(self.chart_caption)
-        layout.addLayout(self.chart_slot, 1)
+        layout.addLayout(chart_group, 1)
+        layout.addWidget(self.zone_section)
         layout.addWidget(self.confirm_bar)
         layout.addWidget(self.button_row)
 
@@ -1000,6 +1021,7 @@ class HistoryView(QWidget):
             _set_chip(self.state_chip, None)
             _set_chip(self.sync_chip, None)
             self._set_figures({})
+            self._set_zones(())
             self._clear_chart("")
             return
         self.name_label.setText(ride.workout_name)
@@ -1013,9 +1035,11 @@ class HistoryView(QWidget):
         self.when_label.setText(" · ".join(parts))
         if loaded is None:
             self._set_figures({})
+            self._set_zones(())
             self._clear_chart("This ride could not be read.")
             return
         self._set_figures(self._texts(loaded.summary))
+        self._set_zones(loaded.summary.zone_s)
         if loaded.samples:
             self._draw_chart(loaded.samples, self._ftp_of(ride))
         else:
@@ -1033,6 +1057,11 @@ class HistoryView(QWidget):
         self._figure_texts = dict(texts)
         for key, figure in self.figures.items():
             figure.set_text(texts.get(key, display.MISSING))
+
+    def _set_zones(self, zone_s: Sequence[int]) -> None:
+        """Time in zone under the chart; hidden for a ride without any (no power)."""
+        self.zone_bars.set_zone_times(zone_s)
+        self.zone_section.setVisible(self.zone_bars.has_data())
 
     def detail_values(self) -> dict[str, str]:
         """The figures the detail pane shows, by `summary_texts` key ({} without a ride)."""
@@ -1067,7 +1096,7 @@ class HistoryView(QWidget):
 
             self._chart = RideChart()
             self._chart.setAccessibleName("Power chart of this ride: target and actual")
-            self._chart.setMinimumHeight(160)
+            self._chart.setMinimumHeight(CHART_MIN_PX)
             self._chart.set_cursor_visible(False)
             self.chart_slot.addWidget(self._chart)
         return self._chart
@@ -1150,8 +1179,13 @@ class HistoryView(QWidget):
         return self.confirm_bar.isVisibleTo(self)
 
     def _set_confirming(self, confirming: bool) -> None:
-        self.confirm_bar.setVisible(confirming)
-        self.button_row.setVisible(not confirming)
+        # hide one before showing the other: both shown at once, even for a moment, can
+        # grow the window past the screen's height
+        hide, show = (self.button_row, self.confirm_bar)
+        if not confirming:
+            hide, show = show, hide
+        hide.setVisible(False)
+        show.setVisible(True)
 
     @Slot()
     def cancel_delete(self) -> None:

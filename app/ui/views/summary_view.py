@@ -1,4 +1,5 @@
-"""After the ride: the numbers that matter and the ride chart, then back to the library."""
+"""After the ride: the numbers that matter, the ride chart and the time in each power zone,
+then back to the library."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.runtime.ride_control import RideInfo
 from app.ui import display
 from app.ui.widgets.ride_chart import RideChart
 from app.ui.widgets.tile import Tile
+from app.ui.widgets.zone_bars import ZoneBars
 
 # key, title, unit, accent
 _TILES: tuple[tuple[str, str, str, str], ...] = (
@@ -111,12 +113,30 @@ class SummaryView(QWidget):
         chart_layout.setContentsMargins(10, 10, 14, 8)
         chart_layout.addWidget(self.chart)
 
+        # time in zone, beside the chart: read from the saddle, so the writing is large
+        self.zone_card = QFrame()
+        self.zone_card.setObjectName("Card")
+        zone_caption = QLabel("TIME IN POWER ZONE")
+        zone_caption.setProperty("role", "statLabel")
+        self.zone_bars = ZoneBars(text_pt=13.0, stacked=True)
+        zone_layout = QVBoxLayout(self.zone_card)
+        zone_layout.setContentsMargins(18, 14, 18, 10)
+        zone_layout.setSpacing(6)
+        zone_layout.addWidget(zone_caption)
+        zone_layout.addWidget(self.zone_bars, 1)
+        self.zone_card.hide()  # until a summary with zone time is shown
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(12)
+        bottom.addWidget(chart_card, 3)
+        bottom.addWidget(self.zone_card, 2)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addLayout(header)
         layout.addLayout(grid, 2)
-        layout.addWidget(chart_card, 3)
+        layout.addLayout(bottom, 3)
 
     def show_summary(
         self,
@@ -141,6 +161,8 @@ class SummaryView(QWidget):
             self.chart.set_profile(info.profile, info.duration_s, info.ftp_w)
         if trace_x is not None and trace_y is not None:
             self.chart.set_trace(trace_x, trace_y)
+        self.zone_bars.set_zone_times(summary.zone_s)
+        self.zone_card.setVisible(self.zone_bars.has_data())  # no power, no FTP: no card
         self.back_button.setFocus()
 
     def values(self) -> dict[str, str]:
