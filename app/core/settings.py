@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.ride.erg import ErgSettings
+from app.core.ride.tiles import DEFAULT_TILES, MAX_TILES, MIN_TILES, known_tiles, usable_tiles
 
 FTP_MIN_W, FTP_MAX_W = 50, 700
 
@@ -50,7 +52,38 @@ class RiderSettings(BaseModel):
     auto_pause: bool = True
     sounds: bool = True
     power_smoothing_s: Literal[1, 3, 10] = 3
+    ride_tiles: tuple[str, ...] = Field(
+        DEFAULT_TILES, description="the ride screen's tiles, in order: three large, then small"
+    )
     first_run_done: bool = False
+
+    @field_validator("ride_tiles", mode="before")
+    @classmethod
+    def _drop_unknown_tiles(cls, value: object) -> object:
+        """A tile this version does not know (from a newer one, or a typo) is dropped, not
+        an error; if that leaves too few, the default tiles fill the places."""
+        if not isinstance(value, list | tuple):
+            return value  # pydantic explains it
+        known = known_tiles(value)
+        if len(known) == len(value):
+            return known
+        return known if len(known) >= MIN_TILES else usable_tiles(known)
+
+    @field_validator("ride_tiles")
+    @classmethod
+    def _check_tiles(cls, tiles: tuple[str, ...]) -> tuple[str, ...]:
+        if not MIN_TILES <= len(tiles) <= MAX_TILES:
+            raise PydanticCustomError(
+                "tile_count",
+                "choose between {low} and {high} tiles",
+                {"low": MIN_TILES, "high": MAX_TILES},
+            )
+        repeated = next((key for i, key in enumerate(tiles) if key in tiles[:i]), None)
+        if repeated is not None:
+            raise PydanticCustomError(
+                "tile_repeated", "{key} is on more than one tile", {"key": repeated}
+            )
+        return tiles
 
     def with_ftp(self, ftp_w: int, on: date) -> RiderSettings:
         """A new FTP, remembered in the history (one entry per day)."""
@@ -64,6 +97,7 @@ _FIELD_NAMES = {
     "weight_kg": "Weight",
     "units": "Units",
     "power_smoothing_s": "Power smoothing",
+    "ride_tiles": "Ride screen tiles",
     "ramp_in_s": "ERG ramp-in",
     "lead_s": "ERG lead",
     "cadence_guard_rpm": "Cadence guard",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import ErgPreferences, FtpChange, RiderSettings
@@ -522,3 +522,133 @@ def test_power_match_can_be_turned_off_and_is_saved(
     assert view.is_dirty()
     assert view.apply()
     assert port.saved[-1].erg.power_match is False
+
+
+# --- ride screen ------------------------------------------------------------------------------
+
+DEFAULT_SLOTS = ("power", "target", "interval_left", "hr", "cadence", "elapsed", "intensity", None)
+
+
+def pick(combo: QComboBox, text: str) -> None:
+    """Choose an entry as a rider does from the keyboard: the arrow keys on the box."""
+    index = next(i for i in range(combo.count()) if combo.itemText(i).startswith(text))
+    key = Qt.Key.Key_Down if index > combo.currentIndex() else Qt.Key.Key_Up
+    for _ in range(combo.count()):
+        if combo.currentIndex() == index:
+            break
+        QTest.keyClick(combo, key)
+    assert combo.currentIndex() == index, combo.currentText()
+
+
+def test_the_ride_screen_section_shows_the_saved_tiles(qtbot: QtBot, today: Today) -> None:
+    port = FakeSettingsPort(RiderSettings(ride_tiles=("np", "power", "hr", "cadence")))
+    view = SettingsView(port, today=today)
+    qtbot.addWidget(view)
+    picker = view.tile_picker
+    assert picker.slots() == ("np", "power", "hr", "cadence", None, None, None, None)
+    assert [c.currentText() for c in picker.combos[:5]] == [
+        "Normalized power",
+        "Power (smoothed, 3 s)",
+        "Heart rate",
+        "Cadence",
+        "No tile",
+    ]
+    assert picker.reset_button.isEnabled()
+    assert [c.accessibleName() for c in picker.combos] == [
+        *(f"Large tile {n}" for n in (1, 2, 3)),
+        *(f"Small tile {n}" for n in (1, 2, 3, 4, 5)),
+    ]
+    # the large tiles are always there: only the small ones offer "No tile"
+    assert picker.combos[0].findText("No tile") == -1
+    assert picker.combos[3].findText("No tile") == 0
+
+
+def test_chosen_tiles_are_saved_in_screen_order_without_the_empty_slots(
+    qtbot: QtBot, view: SettingsView, port: FakeSettingsPort
+) -> None:
+    picker = view.tile_picker
+    assert picker.slots() == DEFAULT_SLOTS and not picker.reset_button.isEnabled()
+    pick(picker.combos[3], "Normalized")
+    pick(picker.combos[4], "No tile")
+    pick(picker.combos[7], "Lap time")
+    assert view.is_dirty() and picker.reset_button.isEnabled()
+    with qtbot.waitSignal(view.settings_changed) as emitted:
+        click(view.apply_button)
+    expected = ("power", "target", "interval_left", "np", "elapsed", "intensity", "lap_time")
+    assert emitted.args[0].ride_tiles == expected
+    assert port.saved[-1].ride_tiles == expected
+    assert not view.is_dirty()
+
+
+def test_a_figure_on_two_tiles_is_explained_and_nothing_is_saved(
+    qtbot: QtBot, view: SettingsView, port: FakeSettingsPort
+) -> None:
+    view.show()
+    qtbot.waitExposed(view)
+    picker = view.tile_picker
+    pick(picker.combos[5], "Heart")
+    assert view.apply() is False
+    assert view.visible_errors() == {
+        "ride_tiles": "Ride screen tiles: Heart rate is on two tiles — choose something else "
+        "for one of them"
+    }
+    assert port.saved == []
+    marked = [c.property("invalid") is True for c in picker.combos]
+    assert marked == [False, False, False, True, False, True, False, False]
+    qtbot.waitUntil(picker.combos[5].hasFocus)
+    # choosing again clears the problem; a valid choice saves
+    pick(picker.combos[5], "Remaining")
+    assert view.visible_errors() == {}
+    assert not any(c.property("invalid") for c in picker.combos)
+    assert view.apply()
+    assert port.saved[-1].ride_tiles[5] == "remaining"
+
+
+def test_reset_tiles_to_default(qtbot: QtBot, today: Today) -> None:
+    port = FakeSettingsPort(RiderSettings(ride_tiles=("np", "lap_time", "lap_power", "speed")))
+    view = SettingsView(port, today=today)
+    qtbot.addWidget(view)
+    click(view.tile_picker.reset_button)
+    assert view.tile_picker.slots() == DEFAULT_SLOTS
+    assert not view.tile_picker.reset_button.isEnabled()
+    assert view.apply()
+    assert port.saved[-1].ride_tiles == RiderSettings().ride_tiles
+
+
+def test_the_smoothed_power_entry_names_the_smoothing(qtbot: QtBot, view: SettingsView) -> None:
+    combo = view.tile_picker.combos[0]
+    assert combo.currentText() == "Power (smoothed, 3 s)"
+    click(view.smoothing.buttons[10])
+    assert combo.currentText() == "Power (smoothed, 10 s)"
+    assert view.tile_picker.combos[4].itemText(1) == "Power (smoothed, 10 s)"
+
+
+def test_tiles_changed_on_the_ride_screen_are_saved_and_leave_other_edits_alone(
+    qtbot: QtBot, view: SettingsView, port: FakeSettingsPort
+) -> None:
+    type_into(qtbot, view.ftp_field, "260")  # an edit not applied yet
+    with qtbot.waitSignal(view.settings_changed) as emitted:
+        assert view.save_ride_tiles(("np", "hr", "power"))
+    assert emitted.args[0].ride_tiles == ("np", "hr", "power")
+    assert port.saved[-1].ride_tiles == ("np", "hr", "power")
+    assert port.saved[-1].ftp_w == 250  # the unapplied FTP was not saved with them
+    assert view.tile_picker.keys() == ("np", "hr", "power")
+    assert view.ftp_field.text() == "260" and view.is_dirty()
+    click(view.revert_button)
+    assert view.ftp_field.text() == "250" and view.tile_picker.keys() == ("np", "hr", "power")
+    assert not view.is_dirty()
+    # the same tiles again: nothing to write; nonsense: refused
+    with qtbot.assertNotEmitted(view.settings_changed):
+        assert view.save_ride_tiles(("np", "hr", "power"))
+        assert view.save_ride_tiles(("np", "np", "hr")) is False
+    assert len(port.saved) == 1
+
+
+def test_tiles_from_the_ride_screen_do_not_overwrite_tiles_being_edited_here(
+    qtbot: QtBot, view: SettingsView, port: FakeSettingsPort
+) -> None:
+    pick(view.tile_picker.combos[7], "Speed")
+    assert view.save_ride_tiles(("np", "hr", "power"))
+    assert view.tile_picker.slots()[7] == "speed"  # the rider's edit here stays
+    assert view.settings.ride_tiles == ("np", "hr", "power")
+    assert view.is_dirty()

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from app.core.ride.tiles import TILE_KEYS
 from app.core.settings import RiderSettings, explain
 from app.infra.settings_store import load_settings, quick_ftp_w, save_settings
 
@@ -45,3 +46,62 @@ def test_ftp_history_keeps_one_entry_per_day():
     s = s.with_ftp(260, date(2026, 2, 1))
     assert [(c.on.month, c.ftp_w) for c in s.ftp_history] == [(1, 255), (2, 260)]
     assert s.erg.to_erg_settings().ramp_in_s == 3
+
+
+# --- ride screen tiles ----------------------------------------------------------------------
+
+
+def test_the_default_tiles_are_the_ride_screen_as_it_was():
+    assert RiderSettings().ride_tiles == (
+        "power",
+        "target",
+        "interval_left",
+        "hr",
+        "cadence",
+        "elapsed",
+        "intensity",
+    )
+
+
+def test_tiles_must_be_three_to_eight_different_known_figures():
+    for bad, message in (
+        (["power", "hr"], "Ride screen tiles: choose between 3 and 8 tiles"),
+        (list(TILE_KEYS[:9]), "Ride screen tiles: choose between 3 and 8 tiles"),
+        (["power", "hr", "hr"], "Ride screen tiles: hr is on more than one tile"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            RiderSettings.model_validate({"ride_tiles": bad})
+        assert explain(caught.value) == [message]
+    chosen = RiderSettings.model_validate({"ride_tiles": ["np", "lap_time", "lap_power"]})
+    assert chosen.ride_tiles == ("np", "lap_time", "lap_power")
+
+
+def test_unknown_tiles_are_dropped_not_fatal():
+    settings = RiderSettings.model_validate(
+        {"ride_tiles": ["power", "w_per_kg", "hr", "vam", "np"]}
+    )
+    assert settings.ride_tiles == ("power", "hr", "np")
+    # too few left: the defaults fill the places
+    settings = RiderSettings.model_validate({"ride_tiles": ["hr", "w_per_kg", "vam"]})
+    assert settings.ride_tiles == ("hr", "power", "target")
+
+
+def test_tiles_from_a_newer_version_load_without_a_problem_and_save_back(tmp_path):
+    path = tmp_path / "settings.json"
+    tiles = ["power", "w_per_kg", "lap_power", "hr", "speed"]
+    path.write_text(json.dumps({"ftp_w": 240, "ride_tiles": tiles}))
+    settings, problems = load_settings(path)
+    assert problems == []
+    assert settings.ftp_w == 240
+    assert settings.ride_tiles == ("power", "lap_power", "hr", "speed")
+    save_settings(path, settings)
+    assert json.loads(path.read_text())["ride_tiles"] == ["power", "lap_power", "hr", "speed"]
+    assert load_settings(path) == (settings, [])
+
+
+def test_repeated_tiles_in_the_file_fall_back_to_the_default_tiles_alone(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ftp_w": 240, "ride_tiles": ["hr", "hr", "power"]}))
+    settings, problems = load_settings(path)
+    assert settings.ftp_w == 240 and settings.ride_tiles == RiderSettings().ride_tiles
+    assert problems == ["Ride screen tiles: hr is on more than one tile"]

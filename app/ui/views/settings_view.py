@@ -1,4 +1,4 @@
-"""The settings screen: rider, power zones, ERG, ride, sync and data.
+"""The settings screen: rider, power zones, ERG, ride, ride screen, sync and data.
 
 Nothing is saved while a value is out of range. Apply validates the whole form through
 `RiderSettings.model_validate`; each problem is shown in plain words right under its
@@ -10,8 +10,12 @@ A new FTP is remembered in the FTP history with the day it was set; the zones ta
 follows the FTP field as the rider types. Problems found when the file was loaded are
 shown at the top ("Your settings file had a bad value: …; the default is used").
 
-Keys: Tab walks the form top to bottom; Up/Down step a number field; Return in a field
-or Ctrl+S applies; Ctrl+Z (outside a field) or "Undo changes" restores the saved values.
+Keys: Tab walks the form top to bottom; Up/Down step a number field (and choose the
+previous/next figure in a ride-screen tile box); Return in a field or Ctrl+S applies;
+Ctrl+Z (outside a field) or "Undo changes" restores the saved values.
+
+The ride screen's tiles are chosen per slot (`TilePicker`); tiles the rider changes on
+the ride screen itself are saved with `save_ride_tiles`.
 
 The small form widgets here (`NumberField`, `ChoiceGroup`, `FieldError`, `Section`) are
 shared with the welcome screen.
@@ -49,12 +53,14 @@ from PySide6.QtGui import (
     QRegularExpressionValidator,
     QResizeEvent,
     QShortcut,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -67,12 +73,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.ride.tiles import DEFAULT_TILES, LARGE_TILES, MAX_TILES
 from app.core.settings import ErgPreferences, FtpChange, RiderSettings, explain
 from app.core.workouts.metrics import COGGAN_ZONES, zone_of
 from app.ui.settings_ports import SettingsPort
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.notice import Notice
+from app.ui.widgets.tile_board import TILE_METRICS, tile_name
 
 KG_PER_LB = 0.45359237
 HISTORY_SHOWN = 6
@@ -161,6 +169,45 @@ QPushButton[segment="true"]:checked:focus {{
 }}
 QLabel[role="zoneSwatch"] {{
     border-radius: 4px;
+}}
+QLabel[role="slotNumber"] {{
+    color: {c.TEXT_MUTED};
+    font-size: 11pt;
+    font-weight: 700;
+    min-width: 14px;
+}}
+QComboBox {{
+    background: {c.SURFACE_RAISED};
+    border: 1px solid {c.BORDER};
+    border-radius: 9px;
+    padding: 6px 10px;
+    min-height: 20px;
+    font-size: 11pt;
+    color: {c.TEXT};
+}}
+QComboBox:hover {{
+    background: {c.SURFACE_HOVER};
+}}
+QComboBox:focus {{
+    border: 2px solid {c.TARGET};
+}}
+QComboBox[invalid="true"], QComboBox[invalid="true"]:focus {{
+    border: 2px solid {c.DANGER};
+}}
+QComboBox[empty="true"] {{
+    color: {c.TEXT_MUTED};
+}}
+QComboBox::drop-down {{
+    border: none;
+    width: 22px;
+}}
+QComboBox QAbstractItemView {{
+    background: {c.SURFACE_RAISED};
+    border: 1px solid {c.BORDER};
+    selection-background-color: {c.TARGET_DIM};
+    selection-color: #ffffff;
+    outline: none;
+    font-size: 11pt;
 }}
 """
 
@@ -481,6 +528,11 @@ class Section(QFrame):
         self._row = row
         return field_error
 
+    def add_spacing(self, height_px: int) -> None:
+        """An empty row of this height."""
+        self.grid.setRowMinimumHeight(self._row, height_px)
+        self._row += 1
+
     def add_widget(self, widget: QWidget, *, under_field: bool = False) -> None:
         """A full-width row (a list, a table), or one under the fields' column."""
         if under_field:
@@ -649,6 +701,145 @@ class ZonesTable(QWidget):
     def watts_text(self, zone: int) -> str:
         """The watt range shown for zone 1..7."""
         return self.watts[zone - 1].text()
+
+
+# --- ride screen tiles ------------------------------------------------------------------------
+
+NO_TILE_TEXT = "No tile"
+
+
+class _TileCombo(QComboBox):
+    """A slot's choice. The mouse wheel changes it only once it has the focus, so
+    scrolling the settings page never changes a tile by accident."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class TilePicker(QWidget):
+    """The ride screen's tiles as slots: three large on top (always shown) and five small
+    below (each may be "No tile"), one combo box per slot, in the order of the screen, and
+    "Reset tiles to default". `changed()` on every change by the rider.
+
+    Choosing a figure already in another slot is allowed while editing; Apply says so
+    (`repeated()`) and saves nothing until each figure is in one slot."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Ride screen tiles")
+        self.smoothing_s = 3
+        self.combos: list[QComboBox] = []
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(8)
+        for column, text in ((0, "TILES · LARGE, ON TOP"), (3, "SMALL, BELOW")):
+            head = QLabel(text)
+            head.setProperty("role", "statLabel")
+            grid.addWidget(head, 0, column, 1, 2)
+        for slot in range(MAX_TILES):
+            large = slot < LARGE_TILES
+            combo = _TileCombo()
+            combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setMaxVisibleItems(len(TILE_METRICS) + 1)
+            size = "Large" if large else "Small"
+            number = slot + 1 if large else slot - LARGE_TILES + 1
+            combo.setAccessibleName(f"{size} tile {number}")
+            if not large:
+                combo.addItem(NO_TILE_TEXT, None)
+            for key in TILE_METRICS:
+                combo.addItem(tile_name(key, self.smoothing_s), key)
+            combo.activated.connect(self._on_activated)
+            label = QLabel(str(slot + 1))
+            label.setProperty("role", "slotNumber")
+            label.setBuddy(combo)
+            row = 1 + (slot if large else slot - LARGE_TILES)
+            column = 0 if large else 3
+            grid.addWidget(label, row, column, Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(combo, row, column + 1)
+            self.combos.append(combo)
+        grid.setColumnMinimumWidth(2, 12)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(4, 1)
+        self.reset_button = QPushButton("Reset tiles to default")
+        self.reset_button.setProperty("link", True)
+        self.reset_button.setAccessibleName("Reset the ride screen tiles to default")
+        self.reset_button.clicked.connect(self.reset)
+        bottom_left = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
+        grid.addWidget(self.reset_button, LARGE_TILES + 1, 0, 2, 2, bottom_left)
+        self.set_keys(DEFAULT_TILES)
+
+    def slots(self) -> tuple[str | None, ...]:
+        """What each slot shows, None for an empty small slot."""
+        return tuple(combo.currentData() for combo in self.combos)
+
+    def keys(self) -> tuple[str, ...]:
+        """The tiles in screen order, empty slots left out."""
+        return tuple(key for key in self.slots() if key is not None)
+
+    def set_keys(self, keys: Sequence[str]) -> None:
+        keys = tuple(keys)
+        for slot, combo in enumerate(self.combos):
+            wanted = keys[slot] if slot < len(keys) else None
+            index = combo.findData(wanted)
+            combo.setCurrentIndex(index if index >= 0 else 0)
+        self._update_looks()
+
+    def set_smoothing(self, seconds: int) -> None:
+        """The smoothed power's entry names the smoothing chosen above it."""
+        self.smoothing_s = seconds
+        for combo in self.combos:
+            index = combo.findData("power")
+            combo.setItemText(index, tile_name("power", seconds))
+
+    def repeated(self) -> str | None:
+        """The first figure shown in more than one slot, if any."""
+        keys = self.keys()
+        return next((key for i, key in enumerate(keys) if key in keys[:i]), None)
+
+    def show_problem(self, shown: bool) -> None:
+        """Mark the slots of a repeated figure red (or no slot)."""
+        key = self.repeated() if shown else None
+        for combo in self.combos:
+            set_style_property(combo, "invalid", key is not None and combo.currentData() == key)
+
+    def focus_problem(self) -> None:
+        """Focus the second slot of a repeated figure."""
+        key = self.repeated()
+        slots = [combo for combo in self.combos if combo.currentData() == key]
+        if len(slots) > 1:
+            slots[1].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [*self.combos, self.reset_button]
+
+    @Slot()
+    def reset(self) -> None:
+        if self.keys() != DEFAULT_TILES:
+            self.set_keys(DEFAULT_TILES)
+            self.changed.emit()
+            self.combos[0].setFocus(Qt.FocusReason.OtherFocusReason)  # the button is disabled now
+
+    @Slot(int)
+    def _on_activated(self, _index: int) -> None:
+        self._update_looks()
+        self.changed.emit()
+
+    def _update_looks(self) -> None:
+        for combo in self.combos:
+            set_style_property(combo, "empty", combo.currentData() is None)
+            set_style_property(combo, "invalid", False)
+        self.reset_button.setEnabled(self.keys() != DEFAULT_TILES)
 
 
 # --- the screen -------------------------------------------------------------------------------
@@ -833,14 +1024,28 @@ class SettingsView(QWidget):
         ride.add_field("Auto-pause", self.auto_pause_check, error=False, wide=True)
         self.sounds_check = ToggleSwitch("Sound cues during rides", "Sounds")
         ride.add_field("Sounds", self.sounds_check, error=False, wide=True)
+
+        # -- ride screen -------------------------------------------------------------------
+        ride_screen = Section(
+            "Ride screen",
+            "What the tiles show while you ride. During a ride, right-click a tile "
+            "(or focus it and press the Menu key) to change it there.",
+        )
         self.smoothing = ChoiceGroup("Power smoothing", ((1, "1 s"), (3, "3 s"), (10, "10 s")))
-        ride.add_field(
+        self.smoothing.changed.connect(self._on_smoothing_changed)
+        ride_screen.add_field(
             "Power smoothing",
             self.smoothing,
-            hint="How many seconds the power shown while riding averages.",
+            hint="How many seconds the Power tile averages. Dropouts are left out, not "
+            "counted as zero.",
             error=False,
             wide=True,
         )
+        self.tile_picker = TilePicker()
+        ride_screen.add_spacing(4)
+        ride_screen.add_widget(self.tile_picker)
+        self.errors["ride_tiles"] = FieldError(self.tile_picker)
+        ride_screen.add_widget(self.errors["ride_tiles"])
 
         # -- sync --------------------------------------------------------------------------
         sync = Section("Sync", "Riding never needs an account. Sync is optional.")
@@ -893,6 +1098,7 @@ class SettingsView(QWidget):
         right.setSpacing(18)
         right.addWidget(erg)
         right.addWidget(ride)
+        right.addWidget(ride_screen)
         right.addWidget(sync)
         right.addStretch(1)
         content = QWidget()
@@ -935,6 +1141,7 @@ class SettingsView(QWidget):
             self.auto_pause_check,
             self.sounds_check,
             *self.smoothing.focus_widgets(),
+            *self.tile_picker.focus_widgets(),
             self.server_url_field,
             self.status_url_field,
             self.open_folder_button,
@@ -974,7 +1181,8 @@ class SettingsView(QWidget):
     def _connect_changes(self) -> None:
         for key, error in self.errors.items():
             field = error.field
-            assert isinstance(field, QLineEdit)
+            if not isinstance(field, QLineEdit):
+                continue  # the tile picker: below
             field.textEdited.connect(lambda _text, k=key: self._on_field_edited(k))
             field.textChanged.connect(self._update_dirty)
             field.returnPressed.connect(self.apply)
@@ -985,6 +1193,7 @@ class SettingsView(QWidget):
             check.toggled.connect(self._update_dirty)
         self.units.changed.connect(self._update_dirty)
         self.smoothing.changed.connect(self._update_dirty)
+        self.tile_picker.changed.connect(self._on_tiles_changed)
 
     # -- API ---------------------------------------------------------------------------------
     @property
@@ -1034,6 +1243,7 @@ class SettingsView(QWidget):
                 error.show_error(problems[key])
             else:
                 error.clear_error()
+        self.tile_picker.show_problem("ride_tiles" in problems)
         if settings is None or urls is None:
             unplaced = [text for key, text in problems.items() if key not in self.errors]
             count = len(problems) - len(unplaced)
@@ -1069,6 +1279,38 @@ class SettingsView(QWidget):
             self.sync_urls_changed.emit(*urls)
         return True
 
+    def save_ride_tiles(self, keys: Sequence[str]) -> bool:
+        """Save tiles the rider changed on the ride screen (`TileBoard.keys_changed`),
+        leaving any unsaved edits on this screen as they are. Emits `settings_changed`;
+        True when saved (or already so), False when the keys are not valid tiles or the
+        file could not be written (said in the notice)."""
+        try:
+            settings = RiderSettings.model_validate(
+                {**self._settings.model_dump(), "ride_tiles": tuple(keys)}
+            )
+        except ValidationError:
+            return False
+        if settings == self._settings:
+            return True
+        try:
+            self.port.save(settings)
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            self.notice.show_message("error", f"Could not save the ride screen tiles: {reason}.")
+            return False
+        picker_untouched = self.tile_picker.slots() == self._saved_form[-1]
+        self._settings = settings
+        if picker_untouched:
+            self._filling = True
+            try:
+                self.tile_picker.set_keys(settings.ride_tiles)
+            finally:
+                self._filling = False
+            self._saved_form = (*self._saved_form[:-1], self.tile_picker.slots())
+            self._update_dirty()
+        self.settings_changed.emit(settings)
+        return True
+
     def validate(
         self,
     ) -> tuple[RiderSettings | None, tuple[str | None, str | None] | None, dict[str, str]]:
@@ -1084,6 +1326,7 @@ class SettingsView(QWidget):
             auto_pause=self.auto_pause_check.isChecked(),
             sounds=self.sounds_check.isChecked(),
             power_smoothing_s=self.smoothing.value(),
+            ride_tiles=self.tile_picker.keys(),
         )
         data["erg"] = {
             "ramp_in_s": self.ramp_in_field.raw(),
@@ -1105,6 +1348,13 @@ class SettingsView(QWidget):
             problems["erg.max_target_w"] = (
                 f"Highest ERG target: must be above the lowest target "
                 f"({settings.erg.min_target_w} W)"
+            )
+            settings = None
+        repeated = self.tile_picker.repeated()
+        if repeated is not None:
+            problems["ride_tiles"] = (
+                f"Ride screen tiles: {tile_name(repeated, self.tile_picker.smoothing_s)} is on "
+                "two tiles — choose something else for one of them"
             )
             settings = None
         if settings is not None and settings.ftp_w != self._settings.ftp_w:
@@ -1147,6 +1397,8 @@ class SettingsView(QWidget):
             self.auto_pause_check.setChecked(settings.auto_pause)
             self.sounds_check.setChecked(settings.sounds)
             self.smoothing.set_value(settings.power_smoothing_s)
+            self.tile_picker.set_smoothing(settings.power_smoothing_s)
+            self.tile_picker.set_keys(settings.ride_tiles)
             self.server_url_field.setText(urls[0] or "")
             self.status_url_field.setText(urls[1] or "")
             for error in self.errors.values():
@@ -1176,6 +1428,7 @@ class SettingsView(QWidget):
             self.smoothing.value(),
             self.server_url_field.text().strip(),
             self.status_url_field.text().strip(),
+            self.tile_picker.slots(),  # last: save_ride_tiles replaces it
         )
 
     def _show_weight(self, weight_kg: float | None, units: str) -> None:
@@ -1295,6 +1548,18 @@ class SettingsView(QWidget):
         self._show_weight(kg, str(units))
         self.errors["weight_kg"].clear_error()
 
+    @Slot(object)
+    def _on_smoothing_changed(self, seconds: object) -> None:
+        if isinstance(seconds, int):
+            self.tile_picker.set_smoothing(seconds)
+
+    @Slot()
+    def _on_tiles_changed(self) -> None:
+        self.errors["ride_tiles"].clear_error()
+        if self.notice.kind == "error" and not any(e.text() for e in self.errors.values()):
+            self.notice.dismiss()
+        self._update_dirty()
+
     @Slot()
     def _update_dirty(self) -> None:
         if self._filling:
@@ -1308,6 +1573,12 @@ class SettingsView(QWidget):
 
     def _focus_first_problem(self, problems: dict[str, str]) -> None:
         for widget in self._fields:
+            if widget in self.tile_picker.focus_widgets():
+                if self.errors["ride_tiles"].text():
+                    self.tile_picker.focus_problem()
+                    self.scroll_area.ensureWidgetVisible(self.tile_picker, 50, 80)
+                    return
+                continue
             error = next((e for k, e in self.errors.items() if e.field is widget), None)
             if error is not None and error.text():
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
