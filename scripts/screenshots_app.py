@@ -74,21 +74,40 @@ def main() -> int:
         print(args.out / f"{name}.png")
 
     shot("library")
-    entry = services.library.find("sweet-spot-2x20")
-    window.start_ride(entry)
+
+    def ride_until(done: object, limit_s: float = 30.0) -> None:
+        for _ in range(int(limit_s * 100)):
+            app.processEvents()
+            if done():  # type: ignore[operator]
+                return
+            QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
+
+    def discard() -> None:
+        window.ride_view.handle.discard()  # type: ignore[union-attr]
+        ride_until(lambda: not window.ride_active, 5)
+
+    window.start_ride(services.library.find("sweet-spot-2x20"))
     ride_view = window.ride_view
-    for _ in range(300):
-        app.processEvents()
-        if ride_view.last_status is not None and ride_view.last_status.elapsed_s >= 3:
-            break
-        QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
+    ride_until(lambda: ride_view.last_status is not None and ride_view.last_status.elapsed_s >= 3)
     ride_view.refresh_devices()
     shot("ride")
-    ride_view.handle.discard()  # type: ignore[union-attr]
-    for _ in range(50):
-        app.processEvents()
-        QApplication.instance().thread().msleep(10)  # type: ignore[union-attr]
-    for page in ("History", "Devices", "Status", "Settings"):
+    discard()
+
+    # a burst's last seconds: the countdown; then resistance mode after a lap
+    from app.core.ports import TrainerMode
+
+    window.start_ride(services.library.find("micro-bursts-25"))
+    ride_until(lambda: ride_view.last_status is not None and ride_view.last_status.elapsed_s >= 2)
+    ride_view.handle.lap()  # type: ignore[union-attr]
+    ride_view.handle.skip_forward()  # type: ignore[union-attr]
+    ride_until(lambda: (ride_view.last_status.interval_left_s or 99) <= 3)  # type: ignore[union-attr]
+    shot("ride-countdown")
+    ride_view.handle.set_mode(TrainerMode.RESISTANCE)  # type: ignore[union-attr]
+    ride_view.handle.nudge(2)  # type: ignore[union-attr]
+    ride_until(lambda: ride_view.last_status.level_pct == 40)  # type: ignore[union-attr]
+    shot("ride-resistance")
+    discard()
+    for page in ("Calendar", "History", "Devices", "Status", "Settings"):
         view = window.show_page(page)
         if page == "Devices" and view is not None:
             view.start_scan()  # type: ignore[attr-defined]

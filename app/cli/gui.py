@@ -173,6 +173,7 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         crash_hook=crash_hook,
         diagnostics=write_diagnostics,
         about_text=about_text(paths),
+        cache_dir=paths.cache_dir,
     )
 
     def close() -> None:

@@ -199,10 +199,16 @@ class MainWindow(QMainWindow):
     @property
     def ride_view(self) -> RideView:
         if self._ride_view is None:
+            from app.ui.sounds import SoundCues
             from app.ui.views.ride_view import RideView
 
-            self._ride_view = RideView()
+            sounds = SoundCues(self.services.cache_dir, parent=self)
+            self._ride_view = RideView(sounds)
             self._ride_view.ride_finished.connect(self._on_ride_finished)
+            self._ride_view.tiles_changed.connect(self._save_ride_tiles)
+            if self.services.settings is not None:
+                settings, _problems = self.services.settings.load()
+                self._ride_view.apply_settings(settings)
             self.pages.addWidget(self._ride_view)
         return self._ride_view
 
@@ -290,7 +296,24 @@ class MainWindow(QMainWindow):
         settings_view.settings_changed.connect(self._on_settings_changed)
         return settings_view
 
+    def _save_ride_tiles(self, keys: tuple[str, ...]) -> None:
+        """Tiles chosen on the ride screen are saved with the settings at once."""
+        port = self.services.settings
+        if port is None:
+            return
+        page = self._extra_pages.get("Settings", (None, None))[1]
+        if page is not None:
+            page.save_ride_tiles(keys)  # type: ignore[attr-defined]
+            return
+        settings, _problems = port.load()
+        try:
+            port.save(settings.model_copy(update={"ride_tiles": tuple(keys)}))
+        except (OSError, ValueError) as exc:
+            self.statusBar().showMessage(f"Could not save the tiles: {exc}", 10_000)
+
     def _on_settings_changed(self, settings: object) -> None:
+        if self._ride_view is not None:
+            self._ride_view.apply_settings(settings)
         ftp = getattr(settings, "ftp_w", None)
         if ftp:
             self.services.ftp_w = float(ftp)

@@ -43,14 +43,16 @@ def test_ride_starts_and_tiles_follow_the_samples(window, qtbot) -> None:
 
     sample, status = wait_sample(qtbot, ride, lambda s, st: s.elapsed_s >= 5)
     assert not sample.no_data
-    assert ride.power_tile.value() == str(round(sample.power_w))
-    assert ride.hr_tile.value() == str(round(sample.hr_bpm))
-    assert ride.cadence_tile.value() == str(round(sample.cadence_rpm))
-    assert ride.target_tile.value() == str(status.target_w)
-    assert ride.elapsed_tile.value() == display.h_mm_ss(status.elapsed_s)
-    assert ride.interval_tile.value() == display.m_ss(status.interval_left_s)
-    assert ride.interval_tile.caption() == "interval 1 of 8"
-    assert ride.intensity_tile.value() == "100"
+    # the power tile shows the 3 s average (the default smoothing)
+    assert ride.tiles.value_of("power") == str(round(ride.figures.power_3s_w))
+    assert ride.tiles.tile_for("power").title() == "Power · 3 s"
+    assert ride.tiles.value_of("hr") == str(round(sample.hr_bpm))
+    assert ride.tiles.value_of("cadence") == str(round(sample.cadence_rpm))
+    assert ride.tiles.value_of("target") == str(status.target_w)
+    assert ride.tiles.value_of("elapsed") == display.h_mm_ss(status.elapsed_s)
+    assert ride.tiles.value_of("interval_left") == display.m_ss(status.interval_left_s)
+    assert ride.tiles.tile_for("interval_left").caption() == "interval 1 of 8"
+    assert ride.tiles.value_of("intensity") == "100"
     # warm-up ramp 50 % → 75 % of 250 W: the target is in between
     assert 125 <= status.target_w <= 190
     assert ride.chart.point_count() >= 5
@@ -86,10 +88,10 @@ def test_arrow_keys_change_intensity_one_percent_at_a_time(window, qtbot) -> Non
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.intensity_pct == 102):
         qtbot.keyClick(ride, Qt.Key.Key_Up)
         qtbot.keyClick(ride, Qt.Key.Key_Up)
-    assert ride.intensity_tile.value() == "102"
+    assert ride.tiles.value_of("intensity") == "102"
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.intensity_pct == 101):
         qtbot.keyClick(ride, Qt.Key.Key_Down)
-    assert ride.intensity_tile.value() == "101"
+    assert ride.tiles.value_of("intensity") == "101"
     # the target follows the intensity
     _, status = wait_sample(qtbot, ride)
     assert status.intensity_pct == 101
@@ -98,7 +100,7 @@ def test_arrow_keys_change_intensity_one_percent_at_a_time(window, qtbot) -> Non
 def test_mode_keys_switch_the_trainer_and_arrows_follow_the_mode(window, rig, qtbot) -> None:
     ride = start(window, "Endurance Hour")
     wait_sample(qtbot, ride)
-    assert ride.mode_chip.text() == "ERG"
+    assert ride.mode_buttons[TrainerMode.ERG].isChecked()
     with qtbot.waitSignal(
         ride.bridge.status, check_params_cb=lambda st: st.control_mode is TrainerMode.RESISTANCE
     ):
@@ -106,8 +108,12 @@ def test_mode_keys_switch_the_trainer_and_arrows_follow_the_mode(window, rig, qt
     assert ride.mode_buttons[TrainerMode.RESISTANCE].isChecked()
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.level_pct == 35):
         qtbot.keyClick(ride, Qt.Key.Key_Up)
-    assert ride.mode_chip.text() == "LEVEL 35 %"
-    assert (ride.intensity_tile.title(), ride.intensity_tile.value()) == ("Level", "35")
+    assert ride.mode_buttons[TrainerMode.RESISTANCE].text() == "LEVEL 35 % · R"
+    assert ride.minus_button.text().startswith("Level −5")
+    assert (ride.tiles.tile_for("intensity").title(), ride.tiles.value_of("intensity")) == (
+        "Level",
+        "35",
+    )
     # the trainer gets the level on the next tick; the samples say which mode was ridden
     wait_sample(qtbot, ride, lambda s, st: s.mode is TrainerMode.RESISTANCE)
     qtbot.waitUntil(lambda: rig.trainer.physics.resistance_pct == 35)
@@ -117,12 +123,16 @@ def test_mode_keys_switch_the_trainer_and_arrows_follow_the_mode(window, rig, qt
         qtbot.keyClick(ride, Qt.Key.Key_S)
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.grade_pct == -0.5):
         qtbot.keyClick(ride, Qt.Key.Key_Down)
-    assert ride.mode_chip.text() == "SIM -0.5 %"
+    assert ride.mode_buttons[TrainerMode.SIMULATION].text() == "SIM -0.5 % · S"
+    assert ride.mode_buttons[TrainerMode.RESISTANCE].text() == "LEVEL · R"
     with qtbot.waitSignal(
         ride.bridge.status, check_params_cb=lambda st: st.control_mode is TrainerMode.ERG
     ):
         qtbot.keyClick(ride, Qt.Key.Key_E)
-    assert ride.intensity_tile.title() == "Intensity" and ride.intensity_tile.value() == "100"
+    assert (
+        ride.tiles.tile_for("intensity").title() == "Intensity"
+        and ride.tiles.value_of("intensity") == "100"
+    )
 
 
 def test_l_starts_a_lap_that_the_screen_times(window, qtbot) -> None:
@@ -149,11 +159,11 @@ def test_skip_keys_move_between_intervals(window, qtbot) -> None:
         qtbot.keyClick(ride, Qt.Key.Key_Space)
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.interval_index == 1):
         qtbot.keyClick(ride, Qt.Key.Key_N)
-    assert ride.interval_tile.caption() == "interval 2 of 12"
-    assert ride.target_tile.value() == "300"  # 120 % of 250 W
+    assert ride.tiles.tile_for("interval_left").caption() == "interval 2 of 12"
+    assert ride.tiles.value_of("target") == "300"  # 120 % of 250 W
     with qtbot.waitSignal(ride.bridge.status, check_params_cb=lambda st: st.interval_index == 0):
         qtbot.keyClick(ride, Qt.Key.Key_P)
-    assert ride.interval_tile.caption() == "interval 1 of 12"
+    assert ride.tiles.tile_for("interval_left").caption() == "interval 1 of 12"
 
 
 def test_buttons_steer_the_ride_too(window, qtbot) -> None:
@@ -192,6 +202,14 @@ def test_finish_shows_the_summary_of_the_ride(fast_window, qtbot) -> None:
     assert summary.distance_m > 0 and summary.avg_power_w > 0
     assert "Quick Spin" in window.summary_view.subtitle.text()
     assert window.summary_view.chart.point_count() == 120
+    # time in zone: 1 min at 60 % of FTP (Z2), 1 min at 80 % (Z3), every second with power
+    zones = window.summary_view.zone_bars
+    assert window.summary_view.zone_card.isVisible()
+    assert zones.zone_times() == summary.zone_s and sum(summary.zone_s) == 120
+    assert summary.zone_s[1] >= 50 and summary.zone_s[2] >= 50
+    z3 = zones.values()[2]
+    assert (z3.zone, z3.time) == ("Z3 Tempo", display.m_ss(summary.zone_s[2]))
+    assert zones.rows[2].accessibleName() == f"Zone 3 Tempo: {z3.time}, {z3.percent}"
     assert not window.ride_active
 
     window.summary_view.back_button.click()
@@ -241,9 +259,9 @@ def test_trainer_message_is_a_banner_and_dropouts_show_dashes(window, rig, qtbot
 
     sample, status = wait_sample(qtbot, ride)
     assert sample.no_data
-    for tile in (ride.power_tile, ride.hr_tile, ride.cadence_tile):
+    for tile in (ride.tiles.tile_for(k) for k in ("power", "hr", "cadence")):
         assert tile.value() == "—"
-    assert ride.target_tile.value() == str(status.target_w)  # targets still show
+    assert ride.tiles.value_of("target") == str(status.target_w)  # targets still show
 
     ride.hide_banner()
     assert not ride.banner.isVisible()
@@ -253,7 +271,7 @@ def test_free_ride_has_no_target(window, qtbot) -> None:
     ride = start(window, "Free Spin 20")
     _, status = wait_sample(qtbot, ride)
     assert status.target_w is None
-    assert ride.target_tile.value() == "—"
+    assert ride.tiles.value_of("target") == "—"
 
 
 def test_starting_while_riding_goes_back_to_the_ride(window, qtbot) -> None:

@@ -13,7 +13,6 @@ back, L lap, E ERG mode, R resistance mode, S simulation mode.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.ports import TrainerMode
+from app.core.ride.live_figures import LiveFigures
 from app.core.ride.samples import RideSummary, Sample
 from app.core.ride.session import RideState, RideStatus
 from app.core.workouts.model import Workout
@@ -38,9 +37,11 @@ from app.runtime.ride_control import RideHandle, RideInfo
 from app.ui import display
 from app.ui.bridge import RideBridge
 from app.ui.services import RideStarter
+from app.ui.sounds import SoundCues
 from app.ui.theme.style import set_style_property
+from app.ui.widgets.countdown_banner import CountdownBanner
 from app.ui.widgets.ride_chart import RideChart
-from app.ui.widgets.tile import Tile
+from app.ui.widgets.tile_board import TileBoard
 
 log = logging.getLogger(__name__)
 BANNER_SHOW_MS = 15_000
@@ -48,9 +49,9 @@ INTENSITY_STEP_PCT = 1
 
 # mode: (chip text, Up/Down button texts, the tile title for what Up/Down moves)
 _MODE_TEXTS = {
-    TrainerMode.ERG: ("ERG", ("−1 %  ·  ↓", "+1 %  ·  ↑"), "Intensity"),
-    TrainerMode.RESISTANCE: ("LEVEL", ("Level −5  ·  ↓", "Level +5  ·  ↑"), "Level"),
-    TrainerMode.SIMULATION: ("SIM", ("Grade −½  ·  ↓", "Grade +½  ·  ↑"), "Grade"),
+    TrainerMode.ERG: ("ERG", ("−1 %", "+1 %"), "Intensity"),
+    TrainerMode.RESISTANCE: ("LEVEL", ("Level −5", "Level +5"), "Level"),
+    TrainerMode.SIMULATION: ("SIM", ("Grade −½", "Grade +½"), "Grade"),
 }
 
 
@@ -83,9 +84,11 @@ class RideView(QWidget):
     discarded); the trace is the actual-power curve for the summary chart."""
 
     ride_finished = Signal(object, object, object, object)
+    tiles_changed = Signal(tuple)  # the rider chose other tiles (keys): save them
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, sounds: SoundCues | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.sounds = sounds
         self.setObjectName("Page")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Ride")
@@ -94,12 +97,25 @@ class RideView(QWidget):
         self.info: RideInfo | None = None
         self.last_status: RideStatus | None = None
         self._interval_count = 0
-        self._recent_power: deque[float] = deque(maxlen=3)
+        self.figures = LiveFigures()
         self._devices_source: Callable[[], dict[str, Any]] | None = None
         self._devices_timer: QTimer | None = None
         self._build()
         self._bind_keys()
         self._set_controls_enabled(False)
+
+    def apply_settings(self, settings: object) -> None:
+        """The rider's choices (RiderSettings): tiles, power smoothing, units, sounds."""
+        smoothing = int(getattr(settings, "power_smoothing_s", 3))
+        self.tiles.set_keys(tuple(getattr(settings, "ride_tiles", self.tiles.keys())))
+        self.tiles.set_smoothing(smoothing)
+        self.tiles.set_units(str(getattr(settings, "units", "metric")))
+        self.figures.smoothing_s = smoothing
+        if self.sounds is not None:
+            self.sounds.set_enabled(bool(getattr(settings, "sounds", True)))
+        self.tiles.update_figures(self.figures.values())
+        if self.last_status is not None:
+            self._show_mode(self.last_status)
 
     # -- per-device indicators -------------------------------------------------------------
     def set_devices_source(self, live: Callable[[], dict[str, Any]] | None) -> None:
@@ -145,10 +161,21 @@ class RideView(QWidget):
         header.setSpacing(12)
         header.addWidget(self.title)
         header.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.mode_chip = QLabel("ERG")
-        self.mode_chip.setProperty("role", "state")
-        self.mode_chip.setAccessibleName("Trainer mode")
-        header.addWidget(self.mode_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.mode_buttons = {
+            TrainerMode.ERG: _button("ERG · E", "ERG mode", "The trainer holds the target (E)"),
+            TrainerMode.RESISTANCE: _button(
+                "LEVEL · R", "Resistance mode", "A fixed resistance level; ride by feel (R)"
+            ),
+            TrainerMode.SIMULATION: _button(
+                "SIM · S", "Simulation mode", "A simulated road grade; ride by feel (S)"
+            ),
+        }
+        for mode, button in self.mode_buttons.items():
+            button.setCheckable(True)
+            button.setProperty("chip", True)
+            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.mode_buttons[TrainerMode.ERG].setChecked(True)
         self.lap_label = QLabel("")
         self.lap_label.setProperty("role", "subtitle")
         self.lap_label.setAccessibleName("Lap")
@@ -206,29 +233,18 @@ class RideView(QWidget):
         confirm_row.addWidget(self.confirm_discard_button)
         self.confirm_bar.hide()
 
-        # tiles: the three that matter most on top, large
-        self.power_tile = Tile(
-            "Power", "W", accent="actual", reference_text="00:00", with_caption=True
-        )
-        self.target_tile = Tile(
-            "Target", "W", accent="target", reference_text="00:00", with_caption=True
-        )
-        self.interval_tile = Tile("Interval left", "", reference_text="00:00", with_caption=True)
-        self.hr_tile = Tile("Heart rate", "bpm", accent="heart", reference_text="0:00:00")
-        self.cadence_tile = Tile("Cadence", "rpm", accent="cadence", reference_text="0:00:00")
-        self.elapsed_tile = Tile("Elapsed", "", reference_text="0:00:00")
-        self.intensity_tile = Tile("Intensity", "%", reference_text="0:00:00")
-        tiles = QGridLayout()
-        tiles.setSpacing(12)
-        for column, tile in enumerate((self.power_tile, self.target_tile, self.interval_tile)):
-            tiles.addWidget(tile, 0, column * 4, 1, 4)
-        lower = (self.hr_tile, self.cadence_tile, self.elapsed_tile, self.intensity_tile)
-        for column, tile in enumerate(lower):
-            tiles.addWidget(tile, 1, column * 3, 1, 3)
-        for column in range(12):
-            tiles.setColumnStretch(column, 1)
-        tiles.setRowStretch(0, 5)
-        tiles.setRowStretch(1, 3)
+        # tiles: the rider's choice (right-click one to change it); three large on top
+        self.tiles = TileBoard()
+        self.tiles.keys_changed.connect(self.tiles_changed)
+        # the workout's text cue, or in an interval's last seconds the countdown: one slot
+        # of fixed height, so the tiles never jump
+        self.countdown = CountdownBanner(self.sounds)
+        self.message_slot = QWidget()
+        self.message_slot.setFixedHeight(self.countdown.height())
+        slot = QVBoxLayout(self.message_slot)
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.addWidget(self.cue_label)
+        slot.addWidget(self.countdown)
 
         self.chart = RideChart()
         self.chart.setMinimumHeight(160)
@@ -239,25 +255,12 @@ class RideView(QWidget):
         chart_layout.addWidget(self.chart)
 
         # controls
-        self.pause_button = _button("Pause  ·  Space", "Pause", "Pause or resume (Space)")
-        self.minus_button = _button("−1 %  ·  ↓", "Intensity down", "Intensity −1 % (Down)")
-        self.plus_button = _button("+1 %  ·  ↑", "Intensity up", "Intensity +1 % (Up)")
-        self.back_button = _button("◀ Back  ·  P", "Skip back", "Skip back (P)")
-        self.skip_button = _button("Skip ▶  ·  N", "Skip forward", "Skip forward (N)")
-        self.lap_button = _button("Lap  ·  L", "Lap", "Start a new lap (L)")
-        self.mode_buttons = {
-            TrainerMode.ERG: _button("ERG · E", "ERG mode", "The trainer holds the target (E)"),
-            TrainerMode.RESISTANCE: _button(
-                "Level · R", "Resistance mode", "A fixed resistance level; ride by feel (R)"
-            ),
-            TrainerMode.SIMULATION: _button(
-                "Sim · S", "Simulation mode", "A simulated road grade; ride by feel (S)"
-            ),
-        }
-        for mode, button in self.mode_buttons.items():
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
-        self.mode_buttons[TrainerMode.ERG].setChecked(True)
+        self.pause_button = _button("Pause", "Pause", "Pause or resume (Space)")
+        self.minus_button = _button("−1 %", "Intensity down", "Intensity −1 % (Down)")
+        self.plus_button = _button("+1 %", "Intensity up", "Intensity +1 % (Up)")
+        self.back_button = _button("◀ Back", "Skip back", "Skip back (P)")
+        self.skip_button = _button("Skip ▶", "Skip forward", "Skip forward (N)")
+        self.lap_button = _button("Lap", "Lap", "Start a new lap (L)")
         self.lap_button.clicked.connect(self.lap)
         self.finish_button = _button(
             "Finish", "Finish ride", "End the ride and save it", primary=True
@@ -265,7 +268,7 @@ class RideView(QWidget):
         self.discard_button = _button(
             "Discard", "Discard ride", "End the ride without saving", danger=True
         )
-        self.pause_button.setMinimumWidth(170)
+        self.pause_button.setMinimumWidth(120)  # "Resume" must not widen it
         self.pause_button.clicked.connect(self.toggle_pause)
         self.minus_button.clicked.connect(self.intensity_down)
         self.plus_button.clicked.connect(self.intensity_up)
@@ -283,9 +286,6 @@ class RideView(QWidget):
             self.skip_button,
             self.lap_button,
         ):
-            controls.addWidget(button)
-        controls.addSpacing(12)
-        for button in self.mode_buttons.values():
             controls.addWidget(button)
         controls.addStretch(1)
         controls.addWidget(self.discard_button)
@@ -306,12 +306,20 @@ class RideView(QWidget):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
         layout.addLayout(header)
-        layout.addWidget(self.cue_label)
+        layout.addWidget(self.message_slot)
         layout.addWidget(self.banner)
         layout.addWidget(self.confirm_bar)
-        layout.addLayout(tiles, 5)
+        layout.addWidget(self.tiles, 5)
         layout.addWidget(chart_card, 4)
         layout.addLayout(controls)
+        self.keys_hint = QLabel(
+            "Space pause  ·  ↑ ↓ intensity (level, grade)  ·  N / P next, back  ·  L lap  ·  "
+            "E / R / S mode  ·  right-click a tile to change it"
+        )
+        self.keys_hint.setProperty("role", "subtitle")
+        self.keys_hint.setAccessibleName("Keyboard shortcuts")
+        self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.keys_hint)
         chart_card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def _bind_keys(self) -> None:
@@ -351,22 +359,17 @@ class RideView(QWidget):
 
     def _reset_for(self, info: RideInfo) -> None:
         self.last_status = None
-        self._recent_power.clear()
         self._interval_count = len(info.workout.flat_steps())
+        self.figures = LiveFigures(
+            smoothing_s=self.tiles.smoothing(), interval_count=self._interval_count
+        )
         self.title.setText(info.workout.name)
         self.hide_banner()
         self.confirm_bar.hide()
-        for tile in (
-            self.power_tile,
-            self.target_tile,
-            self.hr_tile,
-            self.cadence_tile,
-            self.interval_tile,
-        ):
-            tile.set_value(display.MISSING)
-            tile.set_caption("")
-        self.elapsed_tile.set_value(display.h_mm_ss(0))
-        self.intensity_tile.set_value("100")
+        self.countdown.reset()
+        self.tiles.clear_figures()
+        if self.sounds is not None:
+            self.sounds.preload()
         self.progress_label.setText(f"{display.h_mm_ss(0)} / {display.h_mm_ss(info.duration_s)}")
         self._show_state(RideState.RIDING)
         self.chart.set_profile(info.profile, info.duration_s, info.ftp_w)
@@ -381,18 +384,7 @@ class RideView(QWidget):
     def on_sample(self, sample: Sample, status: RideStatus) -> None:
         if self.sender() is not self.bridge:
             return  # a late signal from a previous ride
-        if sample.no_data or sample.power_w is None:
-            self.power_tile.set_value(display.MISSING)
-            self.power_tile.set_caption("")
-        else:
-            self.power_tile.set_value(display.whole(sample.power_w))
-        if not sample.no_data and sample.power_w is not None:
-            self._recent_power.append(sample.power_w)
-        self.hr_tile.set_value(display.MISSING if sample.no_data else display.whole(sample.hr_bpm))
-        self.cadence_tile.set_value(
-            display.MISSING if sample.no_data else display.whole(sample.cadence_rpm)
-        )
-        self.elapsed_tile.set_value(display.h_mm_ss(status.elapsed_s))
+        self.figures.add_sample(sample)
         if not sample.paused:
             self.chart.append(sample.workout_s, None if sample.no_data else sample.power_w)
         self._apply_status(status)
@@ -421,24 +413,16 @@ class RideView(QWidget):
 
     def _apply_status(self, status: RideStatus) -> None:
         self.last_status = status
-        self.target_tile.set_value(display.whole(status.target_w))
-        self.target_tile.set_caption(
-            "" if status.next_target_w is None else f"next {status.next_target_w} W"
-        )
-        self.interval_tile.set_value(display.m_ss(status.interval_left_s))
-        self.interval_tile.set_caption(
-            ""
-            if status.interval_index is None
-            else f"interval {status.interval_index + 1} of {self._interval_count}"
-        )
+        while status.lap_number > self.figures.lap_number:  # one L press, or a resumed ride's
+            self.figures.mark_lap(status.lap_started_s)
+        self.figures.set_status(status)
+        self.tiles.update_figures(self.figures.values())
+        self.countdown.on_status(status)
         self._show_mode(status)
         self._show_lap(status)
         self.progress_label.setText(
             f"{display.h_mm_ss(status.position_s)} / {display.h_mm_ss(status.duration_s)}"
         )
-        if len(self._recent_power) == self._recent_power.maxlen:
-            avg = sum(self._recent_power) / len(self._recent_power)
-            self.power_tile.set_caption(f"3 s avg {round(avg)}")
         self.chart.set_position(status.position_s)
         self._show_state(status.state)
         if status.auto_paused:
@@ -446,25 +430,32 @@ class RideView(QWidget):
         cue = status.cue or ""
         if self.cue_label.text() != cue:
             self.cue_label.setText(cue)
-            self.cue_label.setVisible(bool(cue))
+        self.cue_label.setVisible(bool(cue) and not self.countdown.frame.visible)
 
     def _show_mode(self, status: RideStatus) -> None:
         mode = status.control_mode
-        chip, (down, up), title = _MODE_TEXTS[mode]
+        _chip, (down, up), title = _MODE_TEXTS[mode]
         if mode is TrainerMode.RESISTANCE:
             value, unit = f"{status.level_pct:.0f}", "%"
         elif mode is TrainerMode.SIMULATION:
             value, unit = f"{status.grade_pct:+.1f}", "%"
         else:
             value, unit = str(status.intensity_pct), "%"
-        self.mode_chip.setText(f"{chip} {value} %" if mode is not TrainerMode.ERG else chip)
-        self.intensity_tile.set_title(title)
-        self.intensity_tile.set_value(value)
-        self.intensity_tile.set_unit(unit)
+        keys = {TrainerMode.ERG: "E", TrainerMode.RESISTANCE: "R", TrainerMode.SIMULATION: "S"}
+        for button_mode, button in self.mode_buttons.items():
+            name = _MODE_TEXTS[button_mode][0]
+            shown = (
+                f"{name} {value} %" if button_mode is mode and mode is not TrainerMode.ERG else name
+            )
+            button.setText(f"{shown} · {keys[button_mode]}")
+            button.setChecked(button_mode is mode)
+        if "intensity" in self.tiles.keys():  # noqa: SIM118 (a tuple, not a dict)
+            tile = self.tiles.tile_for("intensity")
+            tile.set_title(title)
+            tile.set_value(value)
+            tile.set_unit(unit)
         self.minus_button.setText(down)
         self.plus_button.setText(up)
-        for button_mode, button in self.mode_buttons.items():
-            button.setChecked(button_mode is mode)
 
     def _show_lap(self, status: RideStatus) -> None:
         if status.lap_number <= 1:
@@ -477,7 +468,7 @@ class RideView(QWidget):
         paused = state is RideState.PAUSED
         self.state_chip.setText("PAUSED" if paused else "RIDING")
         set_style_property(self.state_chip, "state", "paused" if paused else "riding")
-        self.pause_button.setText("Resume  ·  Space" if paused else "Pause  ·  Space")
+        self.pause_button.setText("Resume" if paused else "Pause")
         self.pause_button.setAccessibleName("Resume" if paused else "Pause")
 
     # -- banner ------------------------------------------------------------------------------
