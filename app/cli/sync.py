@@ -213,13 +213,18 @@ class SyncStack:
     backend: BackendClient | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def close(self) -> bool:
-        """Stop the worker, then release what it used. A sync still running after the
-        stop timeout keeps its connections (the daemon thread ends with the process):
-        closing them under it would turn a clean exit into a failed sync. Returns
-        whether everything was released."""
-        if not self.worker.stop():
-            log.warning("a sync was still running at close; its connections are left open")
+    def close(self, timeout_s: float = 5.0) -> bool:
+        """Stop the worker, then release what it used. A sync in progress is cancelled: it
+        makes no further in-call retry and stops at its next safe point (a library page
+        boundary, between steps or uploads; what it committed stays), so the thread ends
+        within about one request and the HTTP connections and databases are closed. Only a
+        request still in flight after `timeout_s` (a hung server) keeps them open: closing a
+        socket under the thread reading it is not safe (the daemon thread ends with the
+        process). Returns whether everything was released."""
+        if self.backend is not None:
+            self.backend.cancel()
+        if not self.worker.stop(timeout_s):
+            log.warning("a request was still in flight at close; its connections are left open")
             return False
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):

@@ -7,6 +7,13 @@ Every step is a side road: a failure becomes a status in plain words, never an e
 out of `SyncSession.run`, never a deleted ride. Offline (no HTTP answer) stops the sync;
 a bad answer to one step is reported and the next step still runs.
 
+A Retry-After on any answer (429/503 to renew, profile, library, calendar or an upload)
+becomes the status's `retry_not_before`: capped like an upload's (RETRY_AFTER_CAP_S), kept
+with the last status, and honoured by the worker, which calls the server again before it
+only when the rider presses "Sync now". `cancel()` (the app is closing) stops a sync at the
+next safe point: between steps, between library pages (each page is committed with its
+cursor), between uploads.
+
 Pure: the session talks to the world only through the ports it is given.
 """
 
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -34,6 +42,7 @@ from app.core.sync.errors import (
 )
 from app.core.sync.models import Diagnosis, StatusSummary
 from app.core.sync.outbox import (
+    RETRY_AFTER_CAP_S,
     OutboxDecision,
     OutboxRow,
     OutboxState,
@@ -151,6 +160,10 @@ class _SignedOut(Exception):
     """Renewal answered 401: the token is dead."""
 
 
+class _Cancelled(Exception):
+    """cancel() was called: stop here; what is committed stays committed."""
+
+
 class _Stop(Exception):
     def __init__(self, state: SyncState, detail: str) -> None:
         super().__init__(detail)
@@ -177,6 +190,31 @@ class SyncSession:
         self._today = today or (lambda: clock.wall().astimezone().date())
         self._renewed = False
         self._skipped: list[tuple[str, str]] = []
+        self._not_before: datetime | None = None  # this sync's Retry-After deadline
+        self._cancelled = threading.Event()
+
+    # -- closing ----------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop a running sync at the next safe point, and every later one: for good (the
+        app is closing). Any thread; never blocks."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise _Cancelled()
+
+    # -- the server's Retry-After -----------------------------------------------------------
+    def _server_asked_to_wait(self, retry_after_s: float | None) -> None:
+        """Remember the latest deadline a Retry-After gives (not believed beyond the cap)."""
+        if retry_after_s is None or retry_after_s <= 0:
+            return
+        when = self.clock.wall() + timedelta(seconds=min(retry_after_s, RETRY_AFTER_CAP_S))
+        if self._not_before is None or when > self._not_before:
+            self._not_before = when
 
     # -- without the network ----------------------------------------------------------------
     def _token(self) -> Token | None:
@@ -198,6 +236,7 @@ class SyncSession:
             state, detail = SyncState.OFFLINE, "not synced yet"
         else:
             state, detail = last.state, last.detail
+        not_before = last.retry_not_before if last and token is not None else None
         return self._status(
             state,
             token,
@@ -206,6 +245,7 @@ class SyncSession:
             diagnosis=last.diagnosis if last and state is SyncState.OFFLINE else None,
             skipped=last.workouts_skipped if last else (),
             summary=summary,
+            retry_not_before=not_before if not_before and not_before > self.clock.wall() else None,
         )
 
     def _status(
@@ -218,6 +258,7 @@ class SyncSession:
         diagnosis: str | None = None,
         skipped: tuple[tuple[str, str], ...] = (),
         summary: StatusSummary | None = None,
+        retry_not_before: datetime | None = None,
     ) -> SyncStatus:
         pending = self.ports.outbox.pending()
         failed = self.ports.outbox.failed()
@@ -232,6 +273,7 @@ class SyncSession:
             diagnosis=diagnosis,
             troubled=troubled,
             workouts_skipped=len(skipped),
+            retry_not_before=retry_not_before,
         )
         status = SyncStatus(
             state=state,
@@ -254,6 +296,7 @@ class SyncSession:
                 (r.next_attempt_at for r in pending if r.next_attempt_at is not None),
                 default=None,
             ),
+            retry_not_before=retry_not_before,
         )
         return status.with_service(summary)
 
@@ -271,9 +314,12 @@ class SyncSession:
         Steps are independent: a step that gets a bad answer, a 5xx or a timeout is
         reported and the next step still runs (uploads matter most). The sync stops early
         only when the server cannot be reached at all (DNS, connect, TLS), when it says
-        "too many requests", or when the sign-in is refused."""
+        "too many requests", or when the sign-in is refused. A sync cancelled before its
+        last step records nothing and returns the last known status (what it committed,
+        pages and uploads, stays committed)."""
         self._renewed = False
         self._skipped = []
+        self._not_before = None
         previous = self.ports.state.last_status()
         last_success = previous.last_success_at if previous else None
         now = self.clock.wall()
@@ -286,8 +332,12 @@ class SyncSession:
         unreachable = False
         for step in plan:
             try:
+                self._check_cancelled()
                 self._do(step, now, token)
                 answered += 1
+            except _Cancelled:
+                log.info("sync stopped before %s: closing", step.value)
+                return self.snapshot()
             except _SignedOut:
                 state, detail = SyncState.SIGN_IN_NEEDED, "the sign-in has expired"
                 break
@@ -307,6 +357,7 @@ class SyncSession:
                     break
             except ServerTrouble as exc:
                 log.info("sync step %s: %s", step.value, exc)
+                self._server_asked_to_wait(exc.retry_after_s)
                 _add(problems, _trouble_words(exc))
                 if exc.status == 429:
                     break
@@ -316,10 +367,11 @@ class SyncSession:
         if state is SyncState.UP_TO_DATE and problems:
             detail = "; ".join(problems)
             state = SyncState.OFFLINE if unreachable and not answered else SyncState.ERROR
-        diagnosis = self._diagnose() if unreachable else None
+        closing = self.cancelled  # every step ran: record it, but ask nothing more
+        diagnosis = self._diagnose() if unreachable and not closing else None
         if state is SyncState.UP_TO_DATE:
             last_success = self.clock.wall()
-        summary = self._summary() if plan else None
+        summary = self._summary() if plan and not closing else None
         status = self._status(
             state,
             self._token(),
@@ -328,6 +380,7 @@ class SyncSession:
             diagnosis=diagnosis.message if diagnosis else None,
             skipped=tuple(self._skipped),
             summary=summary,
+            retry_not_before=self._not_before,
         )
         self.ports.state.record(status)
         return status
@@ -361,6 +414,8 @@ class SyncSession:
         except (Unreachable, ServerTrouble, BadResponse, RequestRejected) as exc:
             if must:
                 raise
+            if isinstance(exc, ServerTrouble):
+                self._server_asked_to_wait(exc.retry_after_s)
             log.info("token renewal postponed: %s", exc)
             return
         self.ports.tokens.save(fresh.for_server(self.server_url or fresh.server_url))
@@ -390,7 +445,7 @@ class SyncSession:
             if page is None:  # 304: nothing changed since the ETag
                 return
             self._skipped.extend(page.invalid)
-            self._skipped.extend(self.ports.library.apply_page(page))
+            self._skipped.extend(self.ports.library.apply_page(page))  # page + cursor, at once
             if not page.has_more:
                 if asked is not None:
                     self.ports.state.set_library_etag(asked, page.etag)
@@ -398,6 +453,7 @@ class SyncSession:
             if page.cursor == asked:
                 raise BadResponse("library: has_more with an unchanged cursor")
             cursor, etag = page.cursor, None
+            self._check_cancelled()  # a page boundary: the next sync resumes from `cursor`
         raise BadResponse("library: too many pages")
 
     # -- outbox -----------------------------------------------------------------------------
@@ -406,6 +462,7 @@ class SyncSession:
         due = [r for r in self.ports.outbox.pending() if is_due(r, now)]
         due.sort(key=lambda r: (r.created_at or now, r.ride_id))
         for row in due:
+            self._check_cancelled()
             self._upload(row)
 
     def _upload(self, row: OutboxRow) -> None:

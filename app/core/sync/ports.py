@@ -160,3 +160,8 @@ class SyncRunner(Protocol):
     def snapshot(self) -> SyncStatus:
         """The last known status with fresh local counts; no network."""
         ...
+
+    def cancel(self) -> None:
+        """Stop a running sync at its next safe point (a library page boundary, between
+        steps or uploads), and every later one. Any thread; never blocks."""
+        ...

@@ -59,6 +59,9 @@ class SyncStatus:
     workouts_skipped: tuple[tuple[str, str], ...] = ()  # (id, why) from the last library pull
     updated_at: datetime | None = None
     next_upload_at: datetime | None = None  # earliest retry of a waiting ride
+    # the server's Retry-After (429/503) as a deadline: no automatic sync calls it sooner
+    retry_not_before: datetime | None = None
+    next_sync_at: datetime | None = None  # when the worker syncs next by itself (if known)
 
     def with_service(self, summary: StatusSummary | None) -> SyncStatus:
         if summary is None:
@@ -69,6 +72,11 @@ class SyncStatus:
             service_description=summary.description,
             components=summary.components,
         )
+
+
+def _clock(when: datetime) -> str:
+    """HH:MM in local time (a Retry-After is at most a few hours away)."""
+    return f"{when.astimezone():%H:%M}"
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -85,9 +93,16 @@ def compose_message(
     diagnosis: str | None = None,
     troubled: tuple[ComponentStatus, ...] = (),
     workouts_skipped: int = 0,
+    retry_not_before: datetime | None = None,
 ) -> str:
-    """One or two short sentences for the banner / `freewheel status`."""
+    """One or two short sentences for the banner / `freewheel status`. `retry_not_before`:
+    the server asked (Retry-After) not to be called before then; said when a sync failed."""
     parts: list[str] = []
+    asked_to_wait = (
+        f"The server asked Freewheel to wait: it will try again at {_clock(retry_not_before)}."
+        if retry_not_before is not None
+        else None
+    )
     waiting = _plural(rides_waiting, "ride is", "rides are")
     if state is SyncState.UP_TO_DATE:
         parts.append("Up to date.")
@@ -106,6 +121,8 @@ def compose_message(
         parts.append(f"Offline: {detail}." if detail else "Offline.")
         if diagnosis:
             parts.append(diagnosis)
+        if asked_to_wait:
+            parts.append(asked_to_wait)
         if rides_waiting:
             parts.append(f"{waiting} waiting and will upload when the server can be reached.")
     else:
@@ -113,7 +130,7 @@ def compose_message(
         if troubled:
             names = ", ".join(f"{c.name} ({c.state.words})" for c in troubled[:3])
             parts.append(f"Service status: {names}.")
-        parts.append("Freewheel will try again by itself.")
+        parts.append(asked_to_wait or "Freewheel will try again by itself.")
         if rides_waiting:
             parts.append(f"{waiting} waiting to upload.")
     if rides_failed:
@@ -138,7 +155,13 @@ def status_to_dict(status: SyncStatus) -> dict[str, Any]:
     data = asdict(status)
     data["state"] = status.state.value
     data["token_state"] = status.token_state.value
-    for key in ("last_success_at", "updated_at", "next_upload_at"):
+    for key in (
+        "last_success_at",
+        "updated_at",
+        "next_upload_at",
+        "retry_not_before",
+        "next_sync_at",
+    ):
         value = getattr(status, key)
         data[key] = value.isoformat() if value else None
     data["components"] = [{"name": c.name, "status": c.state.value} for c in status.components]
@@ -207,4 +230,6 @@ def status_from_dict(data: dict[str, Any]) -> SyncStatus | None:
         ),
         updated_at=_time(data.get("updated_at")),
         next_upload_at=_time(data.get("next_upload_at")),
+        retry_not_before=_time(data.get("retry_not_before")),
+        next_sync_at=_time(data.get("next_sync_at")),
     )

@@ -5,7 +5,8 @@ types, missing fields, too big) is a `BadResponse`, never a crash. Short in-call
 (tenacity, at most 3 attempts, exponential backoff with jitter, honouring Retry-After)
 cover only transport failures, timeouts and 408/425/429/5xx; long outages are the
 outbox's and the worker's business. Redirects are not followed, so the bearer token goes
-to the server that issued it and nowhere else.
+to the server that issued it and nowhere else. `cancel()` (the app is closing) ends the
+in-call retries: a wait between attempts returns at once and no further attempt is made.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ipaddress
 import json
 import logging
 import platform
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -258,10 +260,12 @@ def _wait(state: RetryCallState) -> float:
     return float(_backoff(state))
 
 
-def _stop(max_attempts: int) -> Callable[[RetryCallState], bool]:
+def _stop(max_attempts: int, cancelled: threading.Event) -> Callable[[RetryCallState], bool]:
     by_count = stop_after_attempt(max_attempts)
 
     def stop(state: RetryCallState) -> bool:
+        if cancelled.is_set():
+            return True  # closing: no more attempts
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Transient) and (exc.retry_after_s or 0) > MAX_IN_CALL_WAIT_S:
             return True  # the server asked for a long pause: not inside this call
@@ -283,14 +287,16 @@ class BackendClient:
         token_provider: Callable[[], Token | None],
         transport: httpx.BaseTransport | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         max_attempts: int = MAX_ATTEMPTS,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timeout: httpx.Timeout = TIMEOUT,
     ) -> None:
         self.base_url = normalize_server_url(base_url, allow_insecure_http=True)
         self._token_provider = token_provider
-        self._sleep = sleep
+        self._cancelled = threading.Event()
+        # between attempts: cancel() ends the wait (time.sleep would not)
+        self._sleep = sleep or self._pause
         self._max_attempts = max(1, max_attempts)
         self._now = now
         self._transport = transport
@@ -304,6 +310,19 @@ class BackendClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """No more in-call retries from now on (any thread; the request in flight, if any,
+        still ends by itself). For good: the app is closing."""
+        self._cancelled.set()
+
+    @property
+    def closed(self) -> bool:
+        """True once close() has released the connections."""
+        return self._client.is_closed
+
+    def _pause(self, seconds: float) -> None:
+        self._cancelled.wait(seconds)
 
     def __enter__(self) -> BackendClient:
         return self
@@ -375,22 +394,32 @@ class BackendClient:
         retrying = Retrying(
             retry=retry_if_exception_type(_Transient),
             wait=_wait,
-            stop=_stop(self._max_attempts),
+            stop=_stop(self._max_attempts, self._cancelled),
             sleep=self._sleep,
             reraise=True,
         )
+        failed: list[_Transient] = []
+
+        def attempt() -> Answer:
+            if failed and self._cancelled.is_set():
+                raise failed[-1]  # cancelled during the pause: no new attempt
+            try:
+                return self._attempt(
+                    method,
+                    path,
+                    auth=auth,
+                    limit_bytes=limit_bytes,
+                    deadline_s=deadline_s,
+                    params=params,
+                    headers=headers,
+                    content=content,
+                )
+            except _Transient as exc:
+                failed.append(exc)
+                raise
+
         try:
-            return retrying(
-                self._attempt,
-                method,
-                path,
-                auth=auth,
-                limit_bytes=limit_bytes,
-                deadline_s=deadline_s,
-                params=params,
-                headers=headers,
-                content=content,
-            )
+            return retrying(attempt)
         except _Transient as exc:
             if exc.answer is not None:
                 return exc.answer

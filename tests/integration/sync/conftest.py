@@ -46,7 +46,14 @@ def make_client(tmp_path: Path):
 
     made: list[Any] = []
 
-    def make(server: ServerProcess, name: str = "client", **kwargs: Any) -> Client:
+    def make(
+        server: ServerProcess,
+        name: str = "client",
+        transport: RecordingTransport | None = None,
+        **kwargs: Any,
+    ) -> Client:
+        """A signed-in client in tmp_path/name (the same name: the same folders, e.g. the
+        app started again); `transport` a RecordingTransport (subclass) of the test's own."""
         from app.cli.sync import build_sync_stack
 
         root = tmp_path / name
@@ -56,7 +63,7 @@ def make_client(tmp_path: Path):
             tokens.save(c.sign_in(EMAIL, PASSWORD, "test bike"))
         update_sync_settings(paths.settings_file, server_url=server.url)
         clock = ShiftedClock()
-        transport = RecordingTransport()
+        transport = transport or RecordingTransport()
         stack = build_sync_stack(
             paths, tokens=tokens, clock=clock, transport=transport, rand=lambda: 0.5, **kwargs
         )

@@ -84,7 +84,7 @@ class FakeBackend:
     etags: dict[str | None, str] = field(default_factory=dict)
     entries: list[CalendarEntry] = field(default_factory=list)
     errors: dict[str, list[BaseException]] = field(default_factory=dict)
-    uploads: list[int | BaseException] = field(default_factory=list)
+    uploads: list[int | UploadResult | BaseException] = field(default_factory=list)
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     stored: dict[str, str] = field(default_factory=dict)  # ride id -> sha256
     renewals: int = 0
@@ -125,6 +125,8 @@ class FakeBackend:
             scripted = self.uploads.pop(0)
             if isinstance(scripted, BaseException):
                 raise scripted
+            if isinstance(scripted, UploadResult):
+                return scripted
             if scripted in (200, 201):
                 self.stored[ride_id] = sha256
             return UploadResult(scripted, retry_after_s=None)

@@ -4,6 +4,8 @@ give becomes a typed error, never a crash; short retries only where they belong.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -505,3 +507,37 @@ def test_server_url_rules():
 )
 def test_parse_retry_after(value, seconds):
     assert parse_retry_after(value, lambda: NOW) == seconds
+
+
+def test_cancel_ends_the_in_call_retries():
+    c, script, slept = client(ok({}, 503, **{"retry-after": "2"}))
+    c.cancel()  # the app is closing
+    with pytest.raises(ServerTrouble) as info:
+        c.me()
+    assert info.value.retry_after_s == 2  # the answer still says what the server wants
+    assert len(script.requests) == 1 and slept == []
+
+
+def test_the_default_pause_between_attempts_ends_when_cancelled():
+    pausing = threading.Event()
+
+    class Watched(BackendClient):
+        def _pause(self, seconds: float) -> None:
+            pausing.set()
+            super()._pause(seconds)
+
+    script = Script(ok({}, 503, **{"retry-after": "9"}))
+    token = make_token(NOW, server=normalize_server_url(BASE))
+    c = Watched(BASE, lambda: token, httpx.MockTransport(script))
+    # the app closes from another thread while the client waits 9 s to retry
+    closer = threading.Thread(target=lambda: pausing.wait(5) and c.cancel())
+    closer.start()
+    began = time.monotonic()
+    with pytest.raises(ServerTrouble) as info:
+        c.me()
+    assert time.monotonic() - began < 5  # not the 9 s pause
+    assert len(script.requests) == 1  # and no attempt after it
+    assert info.value.status == 503
+    closer.join(5)
+    c.close()
+    assert c.closed

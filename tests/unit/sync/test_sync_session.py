@@ -4,6 +4,7 @@ told when something fails."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sync_fakes import SERVER, T0, FakeClock, make_token, one_page, rig
@@ -16,9 +17,15 @@ from app.core.sync.errors import (
     ServerTrouble,
     Unreachable,
 )
-from app.core.sync.models import CalendarEntry, LibraryPage
-from app.core.sync.outbox import OutboxState
-from app.core.sync.planner import CALENDAR_DAYS, SyncStep, calendar_window, plan_sync
+from app.core.sync.models import CalendarEntry, LibraryPage, UploadResult
+from app.core.sync.outbox import RETRY_AFTER_CAP_S, OutboxState
+from app.core.sync.planner import (
+    CALENDAR_DAYS,
+    SyncSession,
+    SyncStep,
+    calendar_window,
+    plan_sync,
+)
 from app.core.sync.ports import RidePayloadError
 from app.core.sync.status import SyncState
 
@@ -389,3 +396,113 @@ def test_many_weeks_of_simulated_time_in_milliseconds():
         assert r.tokens.token is not None
         clock.advance(86400)
     assert 50 <= r.backend.renewals <= 53
+
+
+# -- the server's Retry-After ----------------------------------------------------------------
+
+
+def test_a_retry_after_becomes_the_deadline_said_in_the_status():
+    r = rig("ride-1")
+    r.backend.errors["library"] = [ServerTrouble(503, 120.0)]
+    status = r.session.run()
+    assert r.backend.names() == ["me", "library", "calendar", "put"]  # the rest still ran
+    assert status.state is SyncState.ERROR
+    deadline = r.clock.wall() + timedelta(seconds=120)
+    assert status.retry_not_before == deadline
+    hhmm = f"{deadline.astimezone():%H:%M}"
+    assert f"The server asked Freewheel to wait: it will try again at {hhmm}." in status.message
+    assert r.state.last.retry_not_before == deadline  # kept: a restart honours it too
+    assert r.session.snapshot().retry_not_before == deadline
+    r.clock.advance(121)
+    assert r.session.snapshot().retry_not_before is None  # past: nothing to wait for
+    assert "wait" not in r.session.snapshot().message
+
+
+def test_the_latest_retry_after_of_a_sync_wins_and_a_huge_one_is_capped():
+    r = rig()
+    r.backend.errors["me"] = [ServerTrouble(503, 30.0)]
+    r.backend.errors["calendar"] = [ServerTrouble(503, 90.0)]
+    assert r.session.run().retry_not_before == r.clock.wall() + timedelta(seconds=90)
+    r.backend.errors["me"] = [ServerTrouble(429, 10.0**9)]
+    capped = r.session.run().retry_not_before
+    assert capped == r.clock.wall() + timedelta(seconds=RETRY_AFTER_CAP_S)
+    # a sync without one clears it
+    assert r.session.run().retry_not_before is None
+
+
+def test_an_uploads_retry_after_holds_the_ride_and_the_server():
+    r = rig("ride-1")
+    r.backend.uploads = [UploadResult(503, retry_after_s=600.0)]
+    status = r.session.run()
+    wait = timedelta(seconds=600)
+    assert r.outbox.rows["ride-1"].next_attempt_at == r.clock.wall() + wait  # as before
+    assert status.retry_not_before == r.clock.wall() + wait
+
+
+def test_a_postponed_renewal_keeps_its_retry_after():
+    r = rig(token=lambda now: make_token(now - timedelta(days=8)))
+    r.backend.errors["renew"] = [ServerTrouble(503, 45.0)]
+    status = r.session.run()
+    assert status.state is SyncState.UP_TO_DATE  # the old token carried on
+    assert status.retry_not_before == r.clock.wall() + timedelta(seconds=45)
+
+
+# -- closing ---------------------------------------------------------------------------------
+
+
+class CancelAfterPages:
+    """A library cache that cancels the session once `pages` pages are committed (the app
+    closes while the next page is on its way)."""
+
+    def __init__(self, library, session, pages: int) -> None:
+        self.library, self.session, self.pages = library, session, pages
+
+    def __getattr__(self, name):
+        return getattr(self.library, name)
+
+    def apply_page(self, page: LibraryPage):
+        skipped = self.library.apply_page(page)
+        if len(self.library.applied) == self.pages:
+            self.session.cancel()
+        return skipped
+
+
+def test_cancel_stops_at_a_page_boundary_and_the_next_sync_resumes_there():
+    pages = {
+        None: one_page("a", cursor="c1", has_more=True),
+        "c1": one_page("b", cursor="c2", has_more=True),
+        "c2": one_page("c", cursor="c3", has_more=True),
+        "c3": one_page("d", cursor="c4", has_more=False),
+    }
+    r = rig("ride-1", pages=pages)
+    r.session.ports.library = CancelAfterPages(r.library, r.session, pages=2)
+    status = r.session.run()
+    # the page in flight when the app closed was committed with its cursor; nothing after
+    assert r.backend.names() == ["me", "library", "library"]
+    assert r.library.cursor == "c2"
+    assert r.outbox.state("ride-1") is OutboxState.PENDING
+    assert r.state.last is None and status.state is not SyncState.UP_TO_DATE  # not recorded
+    assert r.session.run() == r.session.snapshot()  # cancelled for good: no network
+    assert r.backend.names() == ["me", "library", "library"]
+    # the next start: a new session over the same cache picks up at the cursor
+    again = SyncSession(replace(r.session.ports, library=r.library), r.clock, server_url=SERVER)
+    assert again.run().state is SyncState.UP_TO_DATE
+    assert [args[0] for name, args in r.backend.calls if name == "library"] == [
+        None, "c1", "c2", "c3"
+    ]  # fmt: skip
+    assert [p.workouts[0].id for p in r.library.applied] == ["a", "b", "c", "d"]
+
+
+def test_cancel_between_uploads():
+    r = rig("ride-1", "ride-2")
+    put = r.backend.put_ride
+
+    def put_then_close(ride_id, body, sha256):
+        r.session.cancel()
+        return put(ride_id, body, sha256)
+
+    r.backend.put_ride = put_then_close
+    r.session.run()
+    assert r.outbox.state("ride-1") is OutboxState.DELIVERED  # the upload in flight
+    assert r.outbox.state("ride-2") is OutboxState.PENDING
+    assert r.outbox.rows["ride-2"].attempts == 0

@@ -60,6 +60,8 @@ def test_round_trip_through_json():
         workouts_skipped=(("w", "bad"),),
         updated_at=datetime(2026, 3, 2, tzinfo=UTC),
         next_upload_at=datetime(2026, 3, 2, 0, 5, tzinfo=UTC),
+        retry_not_before=datetime(2026, 3, 2, 0, 2, tzinfo=UTC),
+        next_sync_at=datetime(2026, 3, 2, 0, 2, tzinfo=UTC),
     )
     assert status_from_dict(status_to_dict(status)) == status
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sync_fakes import FakeClock, rig
+from sync_fakes import T0, FakeClock, rig
 
 from app.core.sync.status import SyncState, SyncStatus
 from app.runtime.sync_worker import RIDE_FINISHED_DELAY_S, SyncWorker
@@ -24,6 +24,9 @@ class ScriptedSession:
         self.run_s = run_s
         self.next_upload_at = None
         self.fail_next = False
+        self.retry_after_s: list[float | None] = []  # per run: the server's Retry-After
+        self.last: SyncStatus | None = None  # what snapshot() returns (the recorded status)
+        self.cancelled = 0
 
     def run(self) -> SyncStatus:
         self.runs.append(self.clock.monotonic_s())
@@ -32,13 +35,20 @@ class ScriptedSession:
             self.fail_next = False
             raise RuntimeError("disk on fire")
         state = self.states.pop(0) if len(self.states) > 1 else self.states[0]
-        return SyncStatus(state, state.value, next_upload_at=self.next_upload_at)
+        retry_after = self.retry_after_s.pop(0) if self.retry_after_s else None
+        not_before = self.clock.wall() + timedelta(seconds=retry_after) if retry_after else None
+        return SyncStatus(
+            state, state.value, next_upload_at=self.next_upload_at, retry_not_before=not_before
+        )
 
     def syncing(self) -> SyncStatus:
         return SyncStatus(SyncState.SYNCING, "Syncing…")
 
     def snapshot(self) -> SyncStatus:
-        return SyncStatus(SyncState.OFFLINE, "not synced yet")
+        return self.last or SyncStatus(SyncState.OFFLINE, "not synced yet")
+
+    def cancel(self) -> None:
+        self.cancelled += 1
 
 
 class FakeWait:
@@ -215,3 +225,95 @@ def test_real_thread_request_sync_never_blocks_and_stop_joins():
     finally:
         session.release.set()
         assert worker.stop(5)
+
+
+# -- the server's Retry-After ----------------------------------------------------------------
+
+
+def clock_at(seconds_from_start: float) -> datetime:
+    """The fake clock's wall time `seconds_from_start` after the worker began."""
+    return T0 + timedelta(seconds=seconds_from_start)
+
+
+def test_retry_after_holds_every_automatic_trigger_until_the_deadline():
+    worker, session, wait, _ = make(limit=4, interval_s=30)
+    session.retry_after_s = [120.0]  # the first sync meets a 503 with Retry-After: 120
+    seen: list[SyncStatus] = []
+    worker.add_listener(seen.append)
+    wait.events = {1: worker.ride_finished, 2: lambda: worker.request_sync("connectivity back")}
+    worker.run_forever()
+    # the sync took 1 s, so the deadline is at 121: the interval (30 s), the finished ride
+    # (1 s into the first wait, due 3 s later) and the other trigger (1 s into the second)
+    # all wait for it
+    assert relative(session) == [0, 121]
+    assert wait.timeouts[:3] == [120, 119, 118]
+    assert worker.last_reason == "connectivity back"  # a held request, run at the deadline
+    first = seen[1]
+    assert first.retry_not_before == clock_at(121)
+    assert first.next_sync_at == clock_at(121)  # the status says when the next try is
+    assert seen[3].retry_not_before is None
+    assert seen[3].next_sync_at == clock_at(122 + 30)  # the deadline passed: the interval
+
+
+def test_sync_now_is_the_riders_own_and_goes_before_the_deadline():
+    worker, session, wait, _ = make(limit=3, interval_s=30)
+    session.retry_after_s = [120.0, 120.0]
+    wait.events = {1: worker.ride_finished, 2: worker.sync_now}
+    worker.run_forever()
+    # the ride finished during the first wait and is held; "Sync now" (1 s into the
+    # second wait) goes at once, and takes the held request with it
+    assert relative(session) == [0, 3]
+    assert worker.last_reason == "sync now"
+    # that sync met the Retry-After again: the next one waits for the new deadline
+    assert wait.timeouts[2] == 120
+
+
+def test_a_deadline_from_before_a_restart_holds_the_start_sync():
+    worker, session, wait, clock = make(limit=2)
+    session.last = SyncStatus(
+        SyncState.ERROR, "busy", retry_not_before=clock.wall() + timedelta(seconds=90)
+    )
+    seen: list[SyncStatus] = []
+    worker.add_listener(seen.append)
+    worker.run_forever()
+    assert relative(session) == [90]
+    assert wait.timeouts[0] == 90
+    assert seen[0].state is SyncState.ERROR and seen[0].next_sync_at == clock_at(90)
+
+
+def test_a_past_deadline_holds_nothing():
+    worker, session, _, clock = make(limit=1)
+    session.last = SyncStatus(
+        SyncState.ERROR, "busy", retry_not_before=clock.wall() - timedelta(seconds=1)
+    )
+    worker.run_forever()
+    assert relative(session) == [0]
+
+
+def test_the_offline_probe_waits_for_the_deadline_too():
+    probes: list[float] = []
+    worker, session, _, clock = make(
+        states=(SyncState.OFFLINE, SyncState.UP_TO_DATE),
+        limit=3,
+        probe=lambda: probes.append(clock.monotonic_s()) or True,
+        probe_interval_s=15,
+    )
+    session.retry_after_s = [60.0]
+    worker.run_forever()
+    # offline, but the server had asked for 60 s: no probe (and no sync) before 61
+    assert [round(p - 1000.0) for p in probes] == [61]
+    assert relative(session)[:2] == [0, 61]
+
+
+def test_a_waiting_rides_retry_does_not_jump_the_deadline():
+    worker, session, wait, clock = make(limit=2)
+    session.next_upload_at = clock.wall() + timedelta(seconds=31)
+    session.retry_after_s = [60.0]
+    worker.run_forever()
+    assert wait.timeouts[0] == 60
+
+
+def test_stop_cancels_the_running_session():
+    worker, session, _, _ = make(limit=1)
+    worker.run_forever()
+    assert session.cancelled == 1
