@@ -735,3 +735,25 @@ def test_today_card(qtbot: QtBot) -> None:
     qtbot.addWidget(card)
     card.refresh()  # a broken source hides the card, nothing more
     assert card.isHidden()
+
+
+def test_a_server_asking_to_wait_shows_the_next_try_in_status_and_tooltip(qtbot: QtBot) -> None:
+    later = NOW + timedelta(minutes=20)
+    busy = status(
+        SyncState.ERROR,
+        message="The server is busy.",
+        last_success_at=NOW - timedelta(hours=1),
+        retry_not_before=later,
+        next_sync_at=later,
+    )
+    view = _view(qtbot, FakeSync())
+    view.set_status(busy)
+    assert view.last_sync_value.text().endswith(f"next try {when_words(later, NOW)}")
+    indicator = SyncIndicator(now=lambda: NOW)
+    qtbot.addWidget(indicator)
+    indicator.set_status(busy)
+    assert f"Next try: {when_words(later, NOW)}" in indicator.toolTip()
+    # up to date: the next periodic sync is not news
+    calm = replace(busy, state=SyncState.UP_TO_DATE)
+    view.set_status(calm)
+    assert "next try" not in view.last_sync_value.text()

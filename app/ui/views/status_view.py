@@ -439,7 +439,10 @@ class StatusView(QWidget):
         self.sync_dot.set_tone(tone, ring=status.state is SyncState.SYNCING)
         self.sync_message.setText(status.message)
         now = self._now()
-        self.last_sync_value.setText(when_words(status.last_success_at, now).capitalize())
+        last = when_words(status.last_success_at, now).capitalize()
+        if status.state in (SyncState.ERROR, SyncState.OFFLINE) and status.next_sync_at:
+            last += f" · next try {when_words(status.next_sync_at, now)}"
+        self.last_sync_value.setText(last)
         waiting = plural(status.rides_waiting, "ride", "rides") if status.rides_waiting else "None"
         if status.rides_waiting and status.next_upload_at is not None:
             waiting += f" · next try {when_words(status.next_upload_at, now)}"

@@ -104,6 +104,8 @@ def indicator_tooltip(status: SyncStatus, now: datetime | None = None) -> str:
     """The details behind the indicator's few words, one fact a line."""
     lines = [status.message.strip() or short_state(status)[0], ""]
     lines.append(f"Last synced: {when_words(status.last_success_at, now)}")
+    if status.state in (SyncState.ERROR, SyncState.OFFLINE) and status.next_sync_at:
+        lines.append(f"Next try: {when_words(status.next_sync_at, now)}")
     if status.rides_waiting:
         waiting = plural(status.rides_waiting, "ride", "rides")
         line = f"Waiting to upload: {waiting}"
