@@ -7,6 +7,8 @@ the two never look alike on the chart or on the tiles.
 
 from __future__ import annotations
 
+from app.core.workouts.metrics import COGGAN_ZONES, zone_of
+
 WINDOW = "#0e1116"
 SURFACE = "#161b22"
 SURFACE_RAISED = "#1d242d"
@@ -37,8 +39,8 @@ ZONE_COLOURS: tuple[str, ...] = (
     "#ec4a4a",
     "#a66cf0",
 )
-# Upper bounds of zones 1..6 as a fraction of FTP; zone 7 is everything above.
-ZONE_UPPER_FTP: tuple[float, ...] = (0.55, 0.75, 0.90, 1.05, 1.20, 1.50)
+# Upper bounds of zones 1..6 as a fraction of FTP (the core's table); zone 7 is above.
+ZONE_UPPER_FTP: tuple[float, ...] = tuple(z.high_ftp_fraction for z in COGGAN_ZONES[:-1])
 ZONE_NAMES: tuple[str, ...] = (
     "Recovery",
     "Endurance",
@@ -51,8 +53,6 @@ ZONE_NAMES: tuple[str, ...] = (
 
 
 def zone_index(fraction_of_ftp: float) -> int:
-    """0-based Coggan zone (0 = Z1 .. 6 = Z7) of a power given as a fraction of FTP."""
-    for index, upper in enumerate(ZONE_UPPER_FTP):
-        if fraction_of_ftp <= upper:
-            return index
-    return len(ZONE_UPPER_FTP)
+    """0-based Coggan zone (0 = Z1 .. 6 = Z7) of a power given as a fraction of FTP: the
+    core's `zone_of`, so a colour and a zone time never disagree at a boundary."""
+    return zone_of(fraction_of_ftp) - 1
