@@ -9,6 +9,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.core.ports import TrainerMode
 from app.core.ride.session import RideState
@@ -346,3 +347,19 @@ def test_workout_cues_and_auto_pause_show_on_the_ride_screen(window, qtbot) -> N
     view._apply_status(copy(base, cue=None, state=RideState.PAUSED, auto_paused=True))
     assert view.cue_label.isHidden()
     assert view.state_chip.text().startswith("AUTO-PAUSED")
+
+
+def test_messages_share_one_slot_so_the_tiles_never_move(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ride = start(window, "Endurance Hour")
+    wait_sample(qtbot, ride)
+    top = ride.tiles.geometry()
+    ride.show_banner("Trainer did not take the command")
+    ride.ask_discard()
+    qtbot.waitUntil(lambda: ride.confirm_bar.isVisible() and ride.banner.isVisible())
+    assert ride.cue_label.isHidden() and ride.countdown.isHidden()
+    ride.cue_label.setText("A cue from the workout")
+    ride.cancel_discard()
+    ride.hide_banner()
+    assert not ride.cue_label.isHidden()  # back once nothing more urgent shows
+    QApplication.processEvents()
+    assert ride.tiles.geometry() == top

@@ -211,6 +211,7 @@ class RideView(QWidget):
         banner_row.addWidget(self.banner_label, 1)
         banner_row.addWidget(dismiss)
         self.banner.hide()
+        self._arrange_messages()
         self._banner_timer = QTimer(self)
         self._banner_timer.setSingleShot(True)
         self._banner_timer.timeout.connect(self.hide_banner)
@@ -232,6 +233,7 @@ class RideView(QWidget):
         confirm_row.addWidget(self.keep_button)
         confirm_row.addWidget(self.confirm_discard_button)
         self.confirm_bar.hide()
+        self._arrange_messages()
 
         # tiles: the rider's choice (right-click one to change it); three large on top
         self.tiles = TileBoard()
@@ -243,8 +245,12 @@ class RideView(QWidget):
         self.message_slot.setFixedHeight(self.countdown.height())
         slot = QVBoxLayout(self.message_slot)
         slot.setContentsMargins(0, 0, 0, 0)
+        slot.setSpacing(8)
         slot.addWidget(self.cue_label)
         slot.addWidget(self.countdown)
+        slot.addWidget(self.banner)
+        slot.addWidget(self.confirm_bar)
+        slot.addStretch(1)
 
         self.chart = RideChart()
         self.chart.setMinimumHeight(160)
@@ -307,8 +313,6 @@ class RideView(QWidget):
         layout.setSpacing(12)
         layout.addLayout(header)
         layout.addWidget(self.message_slot)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.confirm_bar)
         layout.addWidget(self.tiles, 5)
         layout.addWidget(chart_card, 4)
         layout.addLayout(controls)
@@ -366,6 +370,7 @@ class RideView(QWidget):
         self.title.setText(info.workout.name)
         self.hide_banner()
         self.confirm_bar.hide()
+        self._arrange_messages()
         self.countdown.reset()
         self.tiles.clear_figures()
         if self.sounds is not None:
@@ -407,6 +412,7 @@ class RideView(QWidget):
         self.bridge = None
         self._set_controls_enabled(False)
         self.confirm_bar.hide()
+        self._arrange_messages()
         if bridge is not None:
             bridge.deleteLater()
         self.ride_finished.emit(summary, info, x, y)
@@ -418,6 +424,7 @@ class RideView(QWidget):
         self.figures.set_status(status)
         self.tiles.update_figures(self.figures.values())
         self.countdown.on_status(status)
+        self._arrange_messages()
         self._show_mode(status)
         self._show_lap(status)
         self.progress_label.setText(
@@ -430,7 +437,17 @@ class RideView(QWidget):
         cue = status.cue or ""
         if self.cue_label.text() != cue:
             self.cue_label.setText(cue)
-        self.cue_label.setVisible(bool(cue) and not self.countdown.frame.visible)
+        self._arrange_messages()
+
+    def _arrange_messages(self) -> None:
+        """One slot above the tiles, in order of urgency: the discard question, a trainer
+        message, the countdown, the workout's cue. Its height never changes."""
+        if not hasattr(self, "message_slot"):
+            return  # still building
+        asking = self.confirm_bar.isVisibleTo(self) or self.banner.isVisibleTo(self)
+        counting = self.countdown.frame.visible and not asking
+        self.countdown.setVisible(counting)
+        self.cue_label.setVisible(bool(self.cue_label.text()) and not asking and not counting)
 
     def _show_mode(self, status: RideStatus) -> None:
         mode = status.control_mode
@@ -476,12 +493,14 @@ class RideView(QWidget):
     def show_banner(self, message: str) -> None:
         self.banner_label.setText(message)
         self.banner.show()
+        self._arrange_messages()
         self._banner_timer.start(BANNER_SHOW_MS)
 
     @Slot()
     def hide_banner(self) -> None:
         self._banner_timer.stop()
         self.banner.hide()
+        self._arrange_messages()
 
     # -- rider actions -------------------------------------------------------------------------
     @Slot()
@@ -528,16 +547,19 @@ class RideView(QWidget):
         if self.handle is None:
             return
         self.confirm_bar.show()
+        self._arrange_messages()
         self.keep_button.setFocus()
 
     @Slot()
     def cancel_discard(self) -> None:
         self.confirm_bar.hide()
+        self._arrange_messages()
         self.setFocus()
 
     @Slot()
     def confirm_discard(self) -> None:
         self.confirm_bar.hide()
+        self._arrange_messages()
         if self.handle is not None:
             self.handle.discard()
 
