@@ -153,6 +153,13 @@ def test_free_ride_and_the_last_interval_are_named() -> None:
     assert ride.ride_to(40).text == "Last interval: 150 W · 1:00"
 
 
+def test_a_sprint_is_named_even_after_a_free_ride() -> None:
+    sprint = Step(StepKind.MAX_EFFORT, 15, None, None)
+    ride = Ride.of(steady(30, 0.5), sprint, free(30), sprint, steady(60, 0.5))
+    assert ride.ride_to(20).text == "Next: all-out sprint · 0:15"
+    assert ride.ride_to(70).text == "Next: all-out sprint · 0:15"  # free ride -> sprint
+
+
 def test_the_end_counts_down_and_sounds_done_once() -> None:
     ride = Ride.of(steady(30, 0.5), steady(30, 0.6))
     assert ride.ride_to(55) == CountdownFrame("Workout complete in 0:05", None, None)

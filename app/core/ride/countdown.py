@@ -168,7 +168,7 @@ class IntervalCountdown:
             return True
         now, upcoming = status.target_w, status.next_target_w
         if now is None or upcoming is None:
-            return (now is None) != (upcoming is None)
+            return (now is None) != (upcoming is None) or status.next_all_out
         at_end = now + self._slope_w_per_s * left  # a ramp's target where it ends
         return abs(upcoming - at_end) >= MIN_STEP_W
 
@@ -180,7 +180,10 @@ def _at_end(status: RideStatus) -> bool:
 def _heads_up(status: RideStatus, left: float) -> str:
     if status.next_interval_s is None:
         return f"{COMPLETE_TEXT} in {clock_text(left)}"
-    what = "free ride" if status.next_target_w is None else f"{status.next_target_w} W"
+    if status.next_all_out:
+        what = "all-out sprint"
+    else:
+        what = "free ride" if status.next_target_w is None else f"{status.next_target_w} W"
     last = status.position_s + left + status.next_interval_s >= status.duration_s - _EPS
     prefix = "Last interval" if last else "Next"
     return f"{prefix}: {what} · {clock_text(status.next_interval_s)}"

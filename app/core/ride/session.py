@@ -269,6 +269,9 @@ class RideSession:
     def interval_index(self) -> int | None:
         return self._slot_index()
 
+    def interval_kind(self, index: int) -> StepKind | None:
+        return self._slots[index].step.kind if 0 <= index < len(self._slots) else None
+
     def interval_duration_s(self, index: int) -> float | None:
         return self._slots[index].duration_s if 0 <= index < len(self._slots) else None
 
@@ -444,6 +447,7 @@ class RideStatus:
     grade_pct: float = 0.0  # the road grade in simulation mode
     lap_number: int = 1  # manual laps: 1 until the rider presses L
     lap_started_s: int = 0  # elapsed_s the current lap started at
+    next_all_out: bool = False  # the next interval is a max effort (a sprint: no target)
 
 
 def status_of(session: RideSession) -> RideStatus:
@@ -470,4 +474,5 @@ def status_of(session: RideSession) -> RideStatus:
         grade_pct=session.grade_pct,
         lap_number=len(session.laps) + 1,
         lap_started_s=session.laps[-1] if session.laps else 0,
+        next_all_out=index is not None and session.interval_kind(index + 1) is StepKind.MAX_EFFORT,
     )
