@@ -153,3 +153,37 @@ def test_a_diagnostics_bundle_that_cannot_be_written_is_reported(qtbot, tmp_path
     assert done.args[1] is False
     assert told[-1].startswith("Could not save diagnostics")
     assert menu.diagnostics_action.isEnabled()  # the rider can try again elsewhere
+
+
+def test_tiles_chosen_while_riding_are_saved_and_settings_reach_the_ride(qtbot, tmp_path):
+    import json
+
+    (tmp_path / "settings.json").write_text(json.dumps({"first_run_done": True, "ftp_w": 250}))
+    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    services.crash_hook = lambda notify: None
+    window = create_main_window(services)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.is_ready)
+        window.finish_setup()
+        window.start_ride(services.library.find("sweet-spot-2x20"))
+        ride = window.ride_view
+        qtbot.waitUntil(lambda: ride.last_status is not None)
+        ride.tiles.choose(2, "np")  # the rider's pick from the tile's menu
+        saved = json.loads((tmp_path / "settings.json").read_text())
+        assert saved["ride_tiles"][2] == "np" and ride.tiles.keys()[2] == "np"
+        assert saved["ftp_w"] == 250  # the rest of the settings untouched
+
+        settings_page = window.show_page("Settings")
+        settings_page.smoothing.set_value(10)  # 10 s smoothing, sounds off, applied
+        settings_page.sounds_check.setChecked(False)
+        settings_page.apply()
+        assert ride.tiles.tile_for("power").title() == "Power · 10 s"
+        assert ride.figures.smoothing_s == 10 and not ride.sounds.is_enabled()
+        assert ride.tiles.keys()[2] == "np"  # saved tiles survive the settings apply
+        with qtbot.waitSignal(ride.ride_finished, timeout=10_000):
+            ride.handle.discard()
+    finally:
+        window.close()
+        close()
