@@ -19,17 +19,14 @@ caught at an exact workout position while the ride is still "riding".
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 _GOOD_ERG = """[COURSE HEADER]
 DESCRIPTION = Garage Over-Unders
 FTP = 250
@@ -55,17 +52,12 @@ FTP_W = 250.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
+    import shot_kit as kit
+
+    parser = kit.arg_parser(__doc__)
     parser.add_argument("--select", default="over-unders-60", help="workout shown in the library")
     parser.add_argument("--workout", default="vo2-5x4", help="workout ridden")
     args = parser.parse_args(argv)
-
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
     import shutil
     import tempfile
@@ -98,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 await asyncio.sleep(0.005)
             await super().sleep_until(deadline_s)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = kit.themed_app(args.scale)
     home = Path(tempfile.mkdtemp(prefix="freewheel-shots-"))
     library = open_library(app_paths(home))
     clock = GatedClock()
@@ -112,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         status_text="Offline · simulated trainer",
     )
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
 
     def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -123,13 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.002)
 
     def save(name: str) -> Path:
-        for _ in range(5):
-            app.processEvents()
-        path = out / name
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
-        return path
+        return kit.save(window, out / name, rounds=5)
 
     try:
         window = create_main_window(services)

@@ -1,7 +1,7 @@
 """Screenshots of every main screen of the real desktop app (the same composition as
 `freewheel`), offscreen at 1280x800, into a folder (default /tmp/freewheel-shots/app).
 
-    .venv/bin/python scripts/screenshots_app.py [OUT_DIR]
+    .venv/bin/python scripts/screenshots_app.py [OUT_DIR] [--scale 2]
 
 A throwaway data folder is prepared first: two finished rides and one interrupted ride
 (so History and the resume prompt have something to show). Devices scan the virtual
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FREEWHEEL_BLE_BACKEND"] = "virtual"
 
@@ -43,10 +43,9 @@ def prepare(home: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=Path("/tmp/freewheel-shots/app"))
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    import shot_kit as kit
+
+    args = kit.arg_parser(__doc__, kit.DEFAULT_OUT / "app").parse_args()
     home = Path(tempfile.mkdtemp(prefix="freewheel-app-shots-"))
     prepare(home)
     (home / "settings.json").write_text('{"ftp_w": 250, "first_run_done": true}')
@@ -56,10 +55,10 @@ def main() -> int:
     from app.cli.gui import build_gui_services
     from app.ui.app import create_main_window
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = kit.themed_app(args.scale)
     services, close = build_gui_services(argparse.Namespace(data_dir=str(home), simulate=True))
     window = create_main_window(services)
-    window.resize(1280, 800)
+    window.resize(kit.WIDTH, kit.HEIGHT)
     window.show()
     for _ in range(5):
         app.processEvents()
@@ -68,10 +67,7 @@ def main() -> int:
         app.processEvents()
 
     def shot(name: str) -> None:
-        for _ in range(10):
-            app.processEvents()
-        window.grab().save(str(args.out / f"{name}.png"))
-        print(args.out / f"{name}.png")
+        kit.save(window, args.out / f"{name}.png", rounds=10)
 
     shot("library")
 

@@ -17,19 +17,16 @@ writes it (`LibraryStore.store_calendar`), read through `app.cli.calendar_port`.
 
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
 import sys
 import tempfile
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
-WIDTH, HEIGHT = 1280, 800
-FTP_W = 250.0
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
+NAV = ("Library", "Ride", "Calendar", "History", "Status")
 
 # days from today, workout id as the calendar has it, the coach's note
 PLAN: tuple[tuple[int, str, str | None], ...] = (
@@ -94,88 +91,22 @@ def make_store(home: Path, today: date) -> object:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
+    import shot_kit as kit
+
+    parser = kit.arg_parser(__doc__)
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
-
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import (
-        QApplication,
-        QButtonGroup,
-        QFrame,
-        QHBoxLayout,
-        QLabel,
-        QMainWindow,
-        QPushButton,
-        QVBoxLayout,
-        QWidget,
-    )
 
     from app.cli.calendar_port import calendar_source
     from app.ui.calendar_ports import PlannedWorkout
-    from app.ui.theme.style import apply_theme
     from app.ui.views.calendar_view import CalendarView
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
+    kit.themed_app(args.scale)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     today: date = args.today
     home = Path(tempfile.mkdtemp(prefix="freewheel-calendar-shots-"))
 
-    def shell(page: QWidget, size: tuple[int, int] = (WIDTH, HEIGHT)) -> QMainWindow:
-        """The main window's frame: sidebar, page, status bar (a stand-in for the real one)."""
-        window = QMainWindow()
-        sidebar = QFrame()
-        sidebar.setObjectName("Sidebar")
-        sidebar.setFixedWidth(200)
-        brand = QLabel("Freewheel")
-        brand.setObjectName("Brand")
-        column = QVBoxLayout(sidebar)
-        column.setContentsMargins(14, 20, 14, 14)
-        column.setSpacing(6)
-        column.addWidget(brand)
-        group = QButtonGroup(window)
-        for text in ("Library", "Ride", "Calendar", "History", "Status"):
-            button = QPushButton(text)
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setChecked(text == "Calendar")
-            button.setEnabled(text != "Ride")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus belongs to the page
-            group.addButton(button)
-            column.addWidget(button)
-        column.addStretch(1)
-        foot = QLabel(f"Simulated trainer\nFTP {round(FTP_W)} W")
-        foot.setObjectName("SidebarFoot")
-        column.addWidget(foot)
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(sidebar)
-        row.addWidget(page, 1)
-        window.setCentralWidget(central)
-        window.statusBar().addWidget(QLabel("Up to date"), 1)
-        window.statusBar().addPermanentWidget(QLabel(f"Simulated trainer  ·  FTP {FTP_W:.0f} W"))
-        window.statusBar().setSizeGripEnabled(False)
-        window.resize(*size)
-        window.show()
-        return window
-
-    def save(window: QMainWindow, name: str) -> None:
-        for _ in range(8):
-            app.processEvents()
-        path = out / name
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
+    shell = partial(kit.shell, nav="Calendar", navs=NAV, status="Up to date")
 
     # 1. a plan from a real library.db
     store = make_store(home, today)
@@ -186,19 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     buttons = view.ride_buttons()
     if buttons:
         buttons[0].setFocus()
-    save(window, "calendar.png")
+    kit.save(window, out / "calendar.png")
     bar = view.days_area.verticalScrollBar()
     bar.setValue(bar.maximum())
-    save(window, "calendar-scrolled.png")
+    kit.save(window, out / "calendar-scrolled.png")
     bar.setValue(0)
     row = view.row_for(today + timedelta(days=18))
     if row is not None:
         view.days_area.ensureWidgetVisible(row, 0, 160)
-    save(window, "calendar-missing.png")
+    kit.save(window, out / "calendar-missing.png")
     window.close()
     narrow = CalendarView(source, today=lambda: today)
-    window = shell(narrow, (1024, 640))
-    save(window, "calendar-narrow.png")
+    window = shell(narrow, size=(1024, 640))
+    kit.save(window, out / "calendar-narrow.png")
     window.close()
 
     # 2. nothing planned
@@ -207,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             return []
 
     window = shell(CalendarView(Empty(), today=lambda: today))
-    save(window, "calendar-empty.png")
+    kit.save(window, out / "calendar-empty.png")
     window.close()
 
     # 3. a source that fails
@@ -216,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             raise OSError("database disk image is malformed")
 
     window = shell(CalendarView(Broken(), today=lambda: today))
-    save(window, "calendar-error.png")
+    kit.save(window, out / "calendar-error.png")
     window.close()
     store.close()  # type: ignore[attr-defined]
     shutil.rmtree(home, ignore_errors=True)

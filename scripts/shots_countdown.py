@@ -13,43 +13,30 @@ a dark-themed page at the width of the ride screen's content.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 WIDTH, HEIGHT = 1100, 176
 FTP_W = 250.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
-    args = parser.parse_args(argv)
+    import shot_kit as kit
 
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    args = kit.arg_parser(__doc__).parse_args(argv)
 
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     from app.core.ports import TrainerReading
     from app.core.ride.session import RideSession, status_of
     from app.core.workouts.model import Step, StepKind, Workout
-    from app.ui.theme.style import FUSION_ARGS, apply_theme, mark_fusion
     from app.ui.widgets.countdown_banner import CountdownBanner
 
-    app = QApplication([sys.argv[0], *FUSION_ARGS])
-    mark_fusion(app)
-    apply_theme(app)
+    kit.themed_app(args.scale)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
 
     def steady(duration_s: float, fraction: float) -> Step:
         return Step(StepKind.STEADY, duration_s, fraction, fraction)
@@ -77,12 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             banner.on_status(status_of(session))
 
     def save(name: str) -> None:
-        for _ in range(6):
-            app.processEvents()
-        path = out / name
-        if not page.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(f"{path}  [{banner.text()}]")
+        kit.save(page, out / name, note=banner.text())
 
     ride_to(52)
     save("countdown-headsup.png")

@@ -16,13 +16,12 @@ whose upload failed, one waiting, one in the trash.
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
 import random
 import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,10 +29,9 @@ if TYPE_CHECKING:
     from app.core.ride.samples import Sample
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
-WIDTH, HEIGHT = 1280, 800
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 FTP_W = 250.0
+NAV = ("Library", "Ride", "History")
 
 # name, steps (seconds, fraction of FTP; None = free ride), days ago, hour, minute, sync
 _RIDES: tuple[tuple[str, list[tuple[int, float | None]], int, int, int, str], ...] = (
@@ -248,94 +246,27 @@ def make_history(now: datetime) -> FakeHistory:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    import shot_kit as kit
+
+    args = kit.arg_parser(__doc__).parse_args(argv)
 
     import tempfile
 
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import (
-        QApplication,
-        QButtonGroup,
-        QFrame,
-        QHBoxLayout,
-        QLabel,
-        QMainWindow,
-        QPushButton,
-        QVBoxLayout,
-        QWidget,
-    )
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     from app.infra.paths import app_paths
     from app.ui.history_ports import InterruptedRide
-    from app.ui.theme.style import apply_theme
     from app.ui.views.history_view import HistoryView
     from app.ui.views.library_view import LibraryView
     from app.ui.widgets.resume_prompt import ResumePrompt
     from app.wiring import open_library
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
+    kit.themed_app(args.scale)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     history = make_history(now)
     exports: list[tuple[str, Path, str]] = []
-
-    def shell(page: QWidget, nav: str) -> QMainWindow:
-        """The main window's frame: sidebar, page, status bar (a stand-in for the real one)."""
-        window = QMainWindow()
-        sidebar = QFrame()
-        sidebar.setObjectName("Sidebar")
-        sidebar.setFixedWidth(200)
-        brand = QLabel("Freewheel")
-        brand.setObjectName("Brand")
-        column = QVBoxLayout(sidebar)
-        column.setContentsMargins(14, 20, 14, 14)
-        column.setSpacing(6)
-        column.addWidget(brand)
-        group = QButtonGroup(window)
-        for text in ("Library", "Ride", "History"):
-            button = QPushButton(text)
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setChecked(text == nav)
-            button.setEnabled(text != "Ride")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus belongs to the page
-            group.addButton(button)
-            column.addWidget(button)
-        column.addStretch(1)
-        foot = QLabel(f"Simulated trainer\nFTP {round(FTP_W)} W")
-        foot.setObjectName("SidebarFoot")
-        column.addWidget(foot)
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(sidebar)
-        row.addWidget(page, 1)
-        window.setCentralWidget(central)
-        status = QLabel("Offline · simulated trainer")
-        window.statusBar().addWidget(status, 1)
-        window.statusBar().addPermanentWidget(QLabel(f"Simulated trainer  ·  FTP {FTP_W:.0f} W"))
-        window.statusBar().setSizeGripEnabled(False)
-        window.resize(WIDTH, HEIGHT)
-        window.show()
-        return window
-
-    def save(window: QMainWindow, name: str) -> None:
-        for _ in range(8):
-            app.processEvents()
-        path = out / name
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
+    shell = partial(kit.shell, navs=NAV, status="Offline · simulated trainer", ftp_w=FTP_W)
 
     # 1. history
     view = HistoryView(
@@ -346,14 +277,14 @@ def main(argv: list[str] | None = None) -> int:
     window = shell(view, "History")
     view.select_ride("r0")
     view.table.setFocus()
-    save(window, "history.png")
+    kit.save(window, out / "history.png")
     view.ask_delete()
-    save(window, "history-confirm.png")
+    kit.save(window, out / "history-confirm.png")
     view.confirm_delete()
-    save(window, "history-undo.png")
+    kit.save(window, out / "history-undo.png")
     view.set_show_trash(True)
     view.select_ride("r0")
-    save(window, "history-trash.png")
+    kit.save(window, out / "history-trash.png")
     window.close()
 
     # 2. the resume prompt at launch, over the library
@@ -381,9 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     prompt.check()
     library.select_row(0)
     library.search.setFocus()
-    save(window, "resume.png")
+    kit.save(window, out / "resume.png")
     prompt.ask_discard()
-    save(window, "resume-discard.png")
+    kit.save(window, out / "resume-discard.png")
     window.close()
     return 0
 

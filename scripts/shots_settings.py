@@ -14,17 +14,13 @@ Each screen is rendered on its own at 1280×800 with fake ports (no Bluetooth, n
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
-WIDTH, HEIGHT = 1280, 800
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 
 
 class ShotSettingsPort:
@@ -112,44 +108,23 @@ class ShotDevicesPort:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
-    args = parser.parse_args(argv)
+    import shot_kit as kit
 
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    args = kit.arg_parser(__doc__).parse_args(argv)
 
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
 
-    from app.ui.theme.style import FUSION_ARGS, apply_theme, mark_fusion
     from app.ui.views.devices_view import DevicesView
     from app.ui.views.settings_view import SettingsView
     from app.ui.views.welcome_view import WelcomeView
 
-    app = QApplication([sys.argv[0], *FUSION_ARGS])
-    mark_fusion(app)
-    apply_theme(app)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    def settle() -> None:
-        for _ in range(6):
-            app.processEvents()
-
-    def save(widget: QWidget, name: str) -> Path:
-        settle()
-        path: Path = args.out / name
-        if not widget.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
-        return path
+    kit.themed_app(args.scale)
+    out: Path = args.out
 
     def shown(widget: QWidget) -> QWidget:
-        widget.resize(WIDTH, HEIGHT)
+        widget.resize(kit.WIDTH, kit.HEIGHT)
         widget.show()
-        settle()
+        kit.settle()
         return widget
 
     # 1 settings: an out-of-range ERG value after Apply
@@ -158,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.lead_field.setText("8")
     settings.apply()
     settings.scroll_area.verticalScrollBar().setValue(0)
-    save(settings, "settings.png")
+    kit.save(settings, out / "settings.png")
 
     # 2 welcome
     welcome = WelcomeView()
@@ -167,15 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     welcome.units.set_value("imperial")
     welcome.weight_field.setText("163")
     welcome.start_button.setFocus()
-    save(welcome, "welcome.png")
+    kit.save(welcome, out / "welcome.png")
 
     # 3 devices: after a scan
     devices = DevicesView(ShotDevicesPort())  # type: ignore[arg-type]
     shown(devices)
     devices.start_scan()
-    settle()
+    kit.settle()
     devices.refresh_live()
-    save(devices, "devices.png")
+    kit.save(devices, out / "devices.png")
 
     # 3b devices: a scan that could not run
     failing = ShotDevicesPort()
@@ -185,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = DevicesView(failing)  # type: ignore[arg-type]
     shown(failed)
     failed.start_scan()
-    save(failed, "devices-failed.png")
+    kit.save(failed, out / "devices-failed.png")
     return 0
 
 

@@ -19,8 +19,6 @@ fake `SyncControl` with a realistic Statuspage summary.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 from concurrent.futures import Future
@@ -29,9 +27,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
-WIDTH, HEIGHT = 1280, 800
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 FTP_W = 250.0
 
 
@@ -45,18 +41,12 @@ def _done(value: Any = None, error: BaseException | None = None) -> Future[Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    import shot_kit as kit
+
+    args = kit.arg_parser(__doc__).parse_args(argv)
 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
-        QApplication,
         QFrame,
         QHBoxLayout,
         QLabel,
@@ -80,18 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         SyncStatusBridge,
         TodayWorkout,
     )
-    from app.ui.theme.style import apply_theme
     from app.ui.views.status_view import StatusView
     from app.ui.widgets.account_banner import AccountBanner
     from app.ui.widgets.sync_indicator import SyncIndicator
     from app.ui.widgets.today_card import TodayCard
     from app.wiring import open_library
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    apply_theme(app)
+    app = kit.themed_app(args.scale)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
 
     now = datetime.now().astimezone().replace(second=0, microsecond=0)
     server = "https://sync.freewheel.example"
@@ -233,22 +219,18 @@ def main(argv: list[str] | None = None) -> int:
         focused = app.focusWidget()
         if focused is not None and not isinstance(focused, QLineEdit):
             focused.clearFocus()  # no focus ring on whichever button came first
-        for _ in range(8):
-            app.processEvents()
+        kit.settle()
         widget.repaint()
         app.processEvents()
 
     def save(widget: QWidget, name: str) -> None:
         settle(widget)
-        path = out / name
-        if not widget.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
+        kit.save(widget, out / name, rounds=0)
 
     def shell(control: FakeSync) -> tuple[Any, StatusView, SyncIndicator, QPushButton]:
         """The main window with a Status page, nav button and status-bar indicator."""
         window = create_main_window(services)
-        window.resize(WIDTH, HEIGHT)
+        window.resize(kit.WIDTH, kit.HEIGHT)
         window.finish_setup()
         view = StatusView(control, default_server_url=server)
         window.pages.addWidget(view)
@@ -338,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     # 5. the indicator in each state (on a status bar each, the tooltip beside it)
     gallery = QWidget()
     gallery.setObjectName("Page")
-    gallery.resize(WIDTH, HEIGHT)
+    gallery.resize(kit.WIDTH, kit.HEIGHT)
     column = QVBoxLayout(gallery)
     column.setContentsMargins(24, 18, 24, 18)
     column.setSpacing(10)

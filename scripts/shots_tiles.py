@@ -15,18 +15,14 @@ Everything runs on fake data: no trainer, no files.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import sys
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_OUT = Path("/tmp/freewheel-shots")
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 BOARD_W, BOARD_H = 1232, 380  # the tiles' share of a 1280×800 ride screen
-WIDTH, HEIGHT = 1280, 800
 FTP_W = 250.0
 SHOWN_TILES = ("power", "lap_power", "interval_left", "hr", "cadence", "np", "speed", "distance")
 
@@ -74,44 +70,22 @@ def ride_figures(seconds: int = 1230, lap_at_s: int = 1080) -> dict[str, float |
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (HiDPI)")
-    args = parser.parse_args(argv)
+    import shot_kit as kit
+    from shots_settings import ShotSettingsPort
 
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    args = kit.arg_parser(__doc__).parse_args(argv)
 
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QColor, QPainter, QPixmap
-    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     from app.core.settings import RiderSettings
     from app.ui.theme import palette as c
-    from app.ui.theme.style import FUSION_ARGS, apply_theme, mark_fusion
     from app.ui.views.settings_view import SettingsView
     from app.ui.widgets.tile_board import TileBoard
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from shots_settings import ShotSettingsPort
-
-    app = QApplication([sys.argv[0], *FUSION_ARGS])
-    mark_fusion(app)
-    apply_theme(app)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    def settle() -> None:
-        for _ in range(6):
-            app.processEvents()
-
-    def save(pixmap: QPixmap, name: str) -> Path:
-        path: Path = args.out / name
-        if not pixmap.save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path)
-        return path
+    kit.themed_app(args.scale)
+    out: Path = args.out
 
     def page(board: TileBoard) -> QWidget:
         """The board on a page, with the ride screen's margins."""
@@ -122,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         layout.addWidget(board)
         holder.resize(BOARD_W + 48, BOARD_H + 36)
         holder.show()
-        settle()
+        kit.settle()
         return holder
 
     values = ride_figures()
@@ -132,17 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     board.update_figures(values)
     holder = page(board)
     holder.setFocus()  # no tile has the focus ring
-    settle()
-    save(holder.grab(), "tiles.png")
+    kit.save(holder, out / "tiles.png")
 
     # 1b its menu, opened from the keyboard on the second tile
     board.tiles()[1].setFocus()
     menu = board.open_menu(1)
-    settle()
+    kit.settle()
     submenu = menu.actions()[0].menu()
     assert submenu is not None
     menu.setActiveAction(menu.actions()[0])
-    settle()
+    kit.settle()
     tile = board.tiles()[1]
     at = tile.mapTo(holder, tile.rect().center()) - QPoint(40, 40)
     shot = QPixmap(holder.width(), max(holder.height(), at.y() + submenu.height() + 24))
@@ -152,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     painter.drawPixmap(at, menu.grab())
     painter.drawPixmap(at + QPoint(menu.width() - 6, 0), submenu.grab())
     painter.end()
-    save(shot, "tiles-menu.png")
+    kit.save(shot, out / "tiles-menu.png")
     menu.close()
 
     # 1c the usual seven
@@ -160,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     default.update_figures(values)
     default_page = page(default)
     default_page.setFocus()
-    settle()
-    save(default_page.grab(), "tiles-default.png")
+    kit.save(default_page, out / "tiles-default.png")
 
     # 2 settings, scrolled to the ride screen section, a figure chosen twice
     port = ShotSettingsPort()
@@ -170,21 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     port.load = lambda: (port.settings, [])  # type: ignore[method-assign]
     settings = SettingsView(port, today=lambda: date(2025, 4, 7))  # type: ignore[arg-type]
-    settings.resize(WIDTH, HEIGHT)
+    settings.resize(kit.WIDTH, kit.HEIGHT)
     settings.show()
-    settle()
+    kit.settle()
     picker = settings.tile_picker
     picker.combos[5].setCurrentIndex(picker.combos[5].findData("hr"))
     picker.changed.emit()
     settings.apply()
-    settle()
+    kit.settle()
     section = picker.parentWidget()
     assert section is not None
     top = section.mapTo(settings.scroll_area.widget(), QPoint(0, 0)).y()
     settings.scroll_area.verticalScrollBar().setValue(top - 12)
     settings.scroll_area.horizontalScrollBar().setValue(0)
-    settle()
-    save(settings.grab(), "settings-ride.png")
+    kit.save(settings, out / "settings-ride.png")
     return 0
 
 
