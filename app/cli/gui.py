@@ -63,7 +63,14 @@ def gui_command(args: argparse.Namespace) -> int:
     return code if code is not None else EXIT_OK
 
 
+def _calendar_source(library: Any) -> Any:
+    from app.cli.calendar_port import calendar_source
+
+    return calendar_source(library)
+
+
 def about_text(paths: Any) -> str:
+    """The About box; importlib.metadata costs ~35 ms, so only when the rider asks."""
     from importlib import metadata
 
     try:
@@ -79,7 +86,6 @@ def about_text(paths: Any) -> str:
 
 def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
     """Everything the desktop app needs, and how to close it all."""
-    from app.cli.calendar_port import calendar_source
     from app.cli.gui_ports import (
         BluetoothDevices,
         InterruptedRides,
@@ -167,12 +173,12 @@ def build_gui_services(args: argparse.Namespace) -> tuple[Any, Callable[[], None
         interrupted=InterruptedRides(rides_db, rides),
         sync=sync,
         todays_workout=todays_workout_source(library, rides_db),
-        calendar=calendar_source(library),
+        calendar=Lazy(lambda: _calendar_source(library)),
         settings=SettingsFile(paths, lambda: sync.keyring_state),
         devices=devices,
         crash_hook=crash_hook,
         diagnostics=write_diagnostics,
-        about_text=about_text(paths),
+        about=lambda: about_text(paths),
         cache_dir=paths.cache_dir,
     )
 

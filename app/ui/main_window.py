@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
             self,
             notify=lambda text: self.statusBar().showMessage(text, 15_000),
             write_diagnostics=self.services.diagnostics,
-            about_text=self.services.about_text,
+            about=self.services.about,
         )
         self.help_button.setMenu(self.help_menu)
         self.addAction(self.help_menu.shortcuts_action)  # F1 works anywhere in the window

@@ -85,7 +85,7 @@ class GuiServices:
     default_server_url: str = ""
     calendar: Any = None  # calendar_ports.CalendarSource: planned workouts from the cache
     diagnostics: Any = None  # (out: Path) -> file count: writes the redacted bug-report zip
-    about_text: str = "Freewheel: ride offline, sync when you can."
+    about: Callable[[], str] | None = None  # the About box's text (rich text)
     cache_dir: Path | None = None  # for the synthesized sound cues
     # given the window's notice function once it is up: unexpected errors on any thread
     # are then shown as a non-modal notice (the ride carries on)

@@ -103,6 +103,8 @@ def test_the_help_menu_saves_a_redacted_diagnostics_bundle(qtbot, tmp_path):
     import json
     import zipfile
 
+    from PySide6.QtWidgets import QLabel
+
     email, token = "rider@example.com", "fwt_" + "s3cr3t" * 6
     (tmp_path / "settings.json").write_text(json.dumps({"first_run_done": True, "email": email}))
     (tmp_path / "logs").mkdir()
@@ -126,6 +128,7 @@ def test_the_help_menu_saves_a_redacted_diagnostics_bundle(qtbot, tmp_path):
             text = "".join(bundle.read(n).decode() for n in bundle.namelist())
         assert "sync for" in text and email not in text and token not in text
         assert menu.show_shortcuts().isVisible() and not menu.shortcuts_dialog.isModal()
+        assert str(tmp_path) in menu.show_about().findChild(QLabel).text()  # the data folder
     finally:
         window.close()
         close()
@@ -147,7 +150,7 @@ def test_a_diagnostics_bundle_that_cannot_be_written_is_reported(qtbot, tmp_path
 
         return len(build_bundle(app_paths(tmp_path / "home"), out))
 
-    menu = HelpMenu(parent, notify=told.append, write_diagnostics=write, about_text="")
+    menu = HelpMenu(parent, notify=told.append, write_diagnostics=write)
     with qtbot.waitSignal(menu._signals.done, timeout=10_000) as done:
         menu.save_diagnostics(tmp_path / "blocker" / "bundle.zip")
     assert done.args[1] is False

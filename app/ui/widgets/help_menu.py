@@ -46,13 +46,13 @@ class HelpMenu(QMenu):
         *,
         notify: Callable[[str], None],
         write_diagnostics: DiagnosticsWriter | None,
-        about_text: str,
+        about: Callable[[], str] | None = None,
     ) -> None:
         super().__init__("Help", parent)
         self.setAccessibleName("Help menu")
         self._notify = notify
         self._write = write_diagnostics
-        self._about_text = about_text
+        self._about = about
         self._signals = _Signals(self)
         self._signals.done.connect(self._finished)
         self._worker: threading.Thread | None = None
@@ -126,7 +126,8 @@ class HelpMenu(QMenu):
         return self.shortcuts_dialog
 
     def show_about(self) -> QDialog:
-        dialog = _text_dialog(self.parentWidget(), "About Freewheel", self._about_text)
+        text = self._about() if self._about is not None else "<h3>Freewheel</h3>"
+        dialog = _text_dialog(self.parentWidget(), "About Freewheel", text)
         dialog.show()
         return dialog
 
