@@ -81,3 +81,27 @@ def minutes(seconds: float) -> str:
     """A span in whole minutes: 17′, or 1 h 05′ from an hour up."""
     total = round(max(seconds, 0) / 60)
     return f"{total // 60} h {total % 60:02d}′" if total >= 60 else f"{total}′"
+
+
+M_PER_KM = 1000.0
+M_PER_MILE = 1609.344
+
+
+def distance_unit(units: str) -> str:
+    return "mi" if units == "imperial" else "km"
+
+
+def distance_text(distance_m: float | None, units: str = "metric") -> str:
+    """12.34 (km) or 7.67 (mi)."""
+    if _missing(distance_m):
+        return MISSING
+    assert distance_m is not None
+    return f"{distance_m / (M_PER_MILE if units == 'imperial' else M_PER_KM):.2f}"
+
+
+def speed_text(speed_mps: float | None, units: str = "metric") -> str:
+    """32.4 (km/h) or 20.1 (mph)."""
+    if _missing(speed_mps):
+        return MISSING
+    assert speed_mps is not None
+    return one_decimal(speed_mps * 3600 / (M_PER_MILE if units == "imperial" else M_PER_KM))

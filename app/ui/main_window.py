@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
             from app.ui.views.summary_view import SummaryView
 
             self._summary_view = SummaryView()
+            self._summary_view.set_units(self._units())
             self._summary_view.back_requested.connect(self.show_library)
             self.pages.addWidget(self._summary_view)
         return self._summary_view
@@ -276,7 +277,9 @@ class MainWindow(QMainWindow):
         if name == "History":
             from app.ui.views.history_view import HistoryView
 
-            return HistoryView(services.history, services.export_ride, services.ftp_w)
+            history = HistoryView(services.history, services.export_ride, services.ftp_w)
+            history.set_units(self._units())
+            return history
         if name == "Devices":
             from app.ui.views.devices_view import DevicesView
 
@@ -311,9 +314,21 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.statusBar().showMessage(f"Could not save the tiles: {exc}", 10_000)
 
+    def _units(self) -> str:
+        if self.services.settings is None:
+            return "metric"
+        settings, _problems = self.services.settings.load()
+        return str(settings.units)
+
     def _on_settings_changed(self, settings: object) -> None:
         if self._ride_view is not None:
             self._ride_view.apply_settings(settings)
+        units = str(getattr(settings, "units", "metric"))
+        if self._summary_view is not None:
+            self._summary_view.set_units(units)
+        history = self._extra_pages.get("History", (None, None))[1]
+        if history is not None:
+            history.set_units(units)  # type: ignore[attr-defined]
         ftp = getattr(settings, "ftp_w", None)
         if ftp:
             self.services.ftp_w = float(ftp)

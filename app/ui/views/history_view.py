@@ -634,6 +634,7 @@ class HistoryView(QWidget):
         self._undo_id: str | None = None
         self._chart: RideChart | None = None
         self._summary_texts: Any = None
+        self._units = "metric"
         self._figure_texts: dict[str, str] = {}
         self._exporting = 0
         self._focus_after_question: QWidget | None = None
@@ -1050,8 +1051,13 @@ class HistoryView(QWidget):
             from app.ui.views.summary_view import summary_texts
 
             self._summary_texts = summary_texts
-        texts: dict[str, str] = self._summary_texts(summary)
+        texts: dict[str, str] = self._summary_texts(summary, self._units)
         return texts
+
+    def set_units(self, units: str) -> None:
+        """Metric or imperial: the distance in km or miles (from the next ride shown)."""
+        self._units = units
+        self.figures["distance"].unit = display.distance_unit(units)
 
     def _set_figures(self, texts: dict[str, str]) -> None:
         self._figure_texts = dict(texts)

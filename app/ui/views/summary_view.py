@@ -44,7 +44,7 @@ _LONG_NAMES = {
 }
 
 
-def summary_texts(summary: RideSummary) -> dict[str, str]:
+def summary_texts(summary: RideSummary, units: str = "metric") -> dict[str, str]:
     """The text of each summary tile: what the screen shows for a summary."""
     return {
         "duration": display.h_mm_ss(summary.elapsed_s),
@@ -56,7 +56,7 @@ def summary_texts(summary: RideSummary) -> dict[str, str]:
         "work": display.whole(summary.work_kj),
         "avg_hr": display.whole(summary.avg_hr_bpm),
         "avg_cadence": display.whole(summary.avg_cadence_rpm),
-        "distance": display.km(summary.distance_m),
+        "distance": display.distance_text(summary.distance_m, units),
     }
 
 
@@ -68,6 +68,7 @@ class SummaryView(QWidget):
         self.setObjectName("Page")
         self.setAccessibleName("Ride summary")
         self.summary: RideSummary | None = None
+        self._units = "metric"
 
         heading = QLabel("Ride complete")
         heading.setProperty("role", "title")
@@ -138,6 +139,13 @@ class SummaryView(QWidget):
         layout.addLayout(grid, 2)
         layout.addLayout(bottom, 3)
 
+    def set_units(self, units: str) -> None:
+        """Metric or imperial: the distance in km or miles."""
+        self._units = units
+        self.tiles["distance"].set_unit(display.distance_unit(units))
+        if self.summary is not None:
+            self.tiles["distance"].set_value(summary_texts(self.summary, units)["distance"])
+
     def show_summary(
         self,
         summary: RideSummary,
@@ -146,7 +154,7 @@ class SummaryView(QWidget):
         trace_y: np.ndarray | None = None,
     ) -> None:
         self.summary = summary
-        for key, text in summary_texts(summary).items():
+        for key, text in summary_texts(summary, self._units).items():
             self.tiles[key].set_value(text)
         parts = []
         if info is not None:

@@ -42,8 +42,6 @@ from app.ui.widgets.tile import Tile
 Value = float | int | None
 Formatter = Callable[[Value, str], str]
 
-M_PER_KM = 1000.0
-M_PER_MILE = 1609.344
 TILE_SPACING_PX = 12
 LARGE_ROW_STRETCH, SMALL_ROW_STRETCH = 5, 3  # as the ride screen has always had them
 
@@ -58,20 +56,11 @@ QFrame#Tile:focus {{
 
 
 def speed_text(speed_mps: Value, units: str) -> str:
-    """32.4 (km/h) or 20.1 (mph)."""
-    if speed_mps is None:
-        return display.MISSING
-    per_hour = speed_mps * 3600
-    return display.one_decimal(per_hour / (M_PER_MILE if units == "imperial" else M_PER_KM))
+    return display.speed_text(speed_mps, units)
 
 
 def distance_text(distance_m: Value, units: str) -> str:
-    """12.34 (km) or 7.67 (mi)."""
-    if distance_m is None:
-        return display.MISSING
-    if units == "imperial":
-        return f"{distance_m / M_PER_MILE:.2f}"
-    return display.km(distance_m)
+    return display.distance_text(distance_m, units)
 
 
 def _whole(value: Value, _units: str) -> str:
