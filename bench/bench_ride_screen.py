@@ -23,7 +23,11 @@ def _workout() -> Workout:
         return Step(StepKind.STEADY, duration_s, fraction, fraction)
 
     return Workout(
-        "bench", (steady(300, 0.5), RepeatBlock(8, (steady(60, 1.2), steady(60, 0.5))),)
+        "bench",
+        (
+            steady(300, 0.5),
+            RepeatBlock(8, (steady(60, 1.2), steady(60, 0.5))),
+        ),
     )
 
 

@@ -20,7 +20,18 @@ from app.ui.widgets.tile import Tile
 
 @pytest.mark.parametrize(
     "fraction, zone",
-    [(0.3, 1), (0.549, 1), (0.55, 2), (0.56, 2), (0.75, 2), (0.9, 3), (1.0, 4), (1.05, 4), (1.2, 5), (1.5, 6)],
+    [
+        (0.3, 1),
+        (0.549, 1),
+        (0.55, 2),
+        (0.56, 2),
+        (0.75, 2),
+        (0.9, 3),
+        (1.0, 4),
+        (1.05, 4),
+        (1.2, 5),
+        (1.5, 6),
+    ],
 )
 def test_coggan_zones(fraction: float, zone: int) -> None:
     assert palette.zone_index(fraction) + 1 == zone

@@ -263,9 +263,7 @@ def _parse_summary(text: str | None) -> RideSummary | None:
         return None  # an older or damaged summary: the exporters recompute it
 
 
-def load_export_ride(
-    db_path: Path, ride_id: str, laps: Sequence[int] | None = None
-) -> ExportRide:
+def load_export_ride(db_path: Path, ride_id: str, laps: Sequence[int] | None = None) -> ExportRide:
     """Read one ride, its samples, its segments (journal schema 2; a schema-1 file has
     none) and its manual laps (kept with the resume point) from rides.db, read-only: the
     journal writer may be running. `laps` overrides the recorded laps. Raises
