@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _=False, n=name: self.show_page(n))
             self.nav_group.addButton(button)
             self._extra_pages[name] = (button, None)
-        self.help_button = QPushButton("Help")
+        self.help_button = QPushButton("Help  ▴")
         self.help_button.setProperty("nav", True)
         self.help_button.setToolTip("Keyboard shortcuts, diagnostics bundle, about (F1)")
         self.help_button.setAccessibleName("Help menu")
@@ -345,8 +345,15 @@ class MainWindow(QMainWindow):
             write_diagnostics=self.services.diagnostics,
             about=self.services.about,
         )
-        self.help_button.setMenu(self.help_menu)
+        self.help_button.clicked.connect(self._open_help_menu)
         self.addAction(self.help_menu.shortcuts_action)  # F1 works anywhere in the window
+
+    def _open_help_menu(self) -> None:
+        """Above the button (it sits at the foot of the sidebar); never blocks."""
+        from PySide6.QtCore import QPoint
+
+        height = self.help_menu.sizeHint().height()
+        self.help_menu.popup(self.help_button.mapToGlobal(QPoint(0, -height)))
 
     def _setup_sync(self) -> None:
         self._sync_bridge = None

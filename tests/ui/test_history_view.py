@@ -29,7 +29,6 @@ from app.ui.views.history_view import (
     long_date_text,
 )
 from app.ui.views.summary_view import summary_texts
-from app.ui.widgets.zone_bars import zone_time_text
 
 FTP_W = 250.0
 T0 = datetime(2025, 3, 14, 7, 12, tzinfo=UTC)
@@ -311,12 +310,9 @@ def test_the_detail_shows_time_in_zone(view: HistoryView, history: FakeHistory) 
     assert sum(zone_s) == 1190
     assert view.zone_section.isVisible()
     assert view.zone_bars.zone_times() == zone_s
-    shown = view.zone_bars.values()
-    assert [v.time for v in shown] == [zone_time_text(s) for s in zone_s]
-    assert shown[1].zone == "Z2 Endurance" and shown[1].percent == "93 %"  # 150–187 W
-    assert view.zone_bars.rows[1].accessibleName() == (
-        f"Zone 2 Endurance: {shown[1].time}, {shown[1].percent}"
-    )
+    assert zone_s[1] / sum(zone_s) > 0.9  # 150–187 W: endurance
+    spoken = view.zone_bars.accessibleDescription()
+    assert f"zone 2 {display.minutes(zone_s[1])}" in spoken
     view.select_ride("b")  # 240 W ± 20 at FTP 250: tempo, threshold and VO2max seconds
     assert view.zone_bars.zone_times() == summarize(history.data["b"], FTP_W).zone_s
     view.set_ftp(300.0)  # zones follow the FTP, like IF and TSS

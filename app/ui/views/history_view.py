@@ -81,7 +81,7 @@ from app.ui import display
 from app.ui.history_ports import ExportKind, RideExporter, RideHistoryPort, RideListingLike
 from app.ui.theme import palette
 from app.ui.theme.style import set_style_property
-from app.ui.widgets.zone_bars import ZoneBars
+from app.ui.widgets.profile_widget import ZoneBar
 
 if TYPE_CHECKING:  # loaded with the first ride shown: they import pyqtgraph and numpy
     from app.ui.widgets.ride_chart import RideChart, Segment
@@ -134,7 +134,7 @@ FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("avg_cadence", "Avg cadence", "rpm", palette.CADENCE),
 )
 FIGURE_COLUMNS = 4
-CHART_MIN_PX = 100  # with the time in zone and the delete question under it, the
+CHART_MIN_PX = 140  # with the time in zone and the delete question under it, the
 CAPTION_GAP_PX = 4  # detail still fits a 1280x800 window
 _LONG_NAMES = {
     "duration": "Elapsed time",
@@ -767,12 +767,12 @@ class HistoryView(QWidget):
         chart_group.addWidget(self.chart_caption)
         chart_group.addLayout(self.chart_slot, 1)
 
-        # time in zone under the chart, one compact line a zone (hidden without power)
+        # time in zone under the chart: one stacked bar with a legend, as in the library's
+        # detail (the summary screen has the full bars); hidden without power
         self.zone_section = QWidget()
         self.zone_caption = QLabel("TIME IN POWER ZONE")
         self.zone_caption.setProperty("role", "statLabel")
-        self.zone_bars = ZoneBars(text_pt=10.5)
-        self.zone_bars.setFixedHeight(self.zone_bars.minimumSizeHint().height())
+        self.zone_bars = ZoneBar()
         zone_group = QVBoxLayout(self.zone_section)
         zone_group.setContentsMargins(0, 0, 0, 0)
         zone_group.setSpacing(CAPTION_GAP_PX)
@@ -1066,7 +1066,7 @@ class HistoryView(QWidget):
 
     def _set_zones(self, zone_s: Sequence[int]) -> None:
         """Time in zone under the chart; hidden for a ride without any (no power)."""
-        self.zone_bars.set_zone_times(zone_s)
+        self.zone_bars.set_zone_times(tuple(zone_s))
         self.zone_section.setVisible(self.zone_bars.has_data())
 
     def detail_values(self) -> dict[str, str]:

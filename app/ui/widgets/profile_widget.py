@@ -285,6 +285,9 @@ class ZoneBar(QWidget):
     def has_data(self) -> bool:
         return sum(self._seconds) > 0
 
+    def zone_times(self) -> tuple[float, ...]:
+        return self._seconds
+
     def paintEvent(self, event: QPaintEvent) -> None:
         total = sum(self._seconds)
         if total <= 0:
