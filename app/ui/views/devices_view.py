@@ -22,14 +22,12 @@ from concurrent.futures import Future
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -39,6 +37,7 @@ from app.ui import display
 from app.ui.settings_ports import ROLES, DeviceInfo, DevicesPort, LinkState, LiveValue
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
+from app.ui.widgets.scroll_columns import ScrollColumns
 
 POLL_MS = 1000
 SIDE_BY_SIDE_MIN_PX = 1000  # narrower: "Your setup" goes under the list
@@ -559,18 +558,10 @@ class DevicesView(QWidget):
 
         # side by side; one above the other when the window is narrow (see resizeEvent).
         # The page scrolls when a scan finds more devices than fit.
-        content = QWidget()
-        content.setObjectName("Page")
-        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight, content)
-        self.body.setContentsMargins(0, 0, 6, 0)
-        self.body.setSpacing(20)
+        self.page_scroll = ScrollColumns(SIDE_BY_SIDE_MIN_PX, right_margin_px=6)
+        self.body = self.page_scroll.columns
         self.body.addWidget(nearby, 3)
         self.body.addWidget(setup, 2)
-        self.page_scroll = QScrollArea()
-        self.page_scroll.setWidgetResizable(True)
-        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.page_scroll.setWidget(content)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 18, 18)
@@ -754,10 +745,7 @@ class DevicesView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        narrow = self.width() < SIDE_BY_SIDE_MIN_PX
-        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
-        if self.body.direction() != direction:
-            self.body.setDirection(direction)
+        self.page_scroll.fit_width(self.width())
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

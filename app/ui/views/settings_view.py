@@ -57,7 +57,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -67,7 +66,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -80,6 +78,7 @@ from app.ui.settings_ports import SettingsPort
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.notice import Notice
+from app.ui.widgets.scroll_columns import ScrollColumns
 from app.ui.widgets.tile_board import TILE_METRICS, tile_name
 
 KG_PER_LB = 0.45359237
@@ -1101,19 +1100,11 @@ class SettingsView(QWidget):
         right.addWidget(ride_screen)
         right.addWidget(sync)
         right.addStretch(1)
-        content = QWidget()
-        content.setObjectName("Page")
         # two columns; one when the window is narrow (see resizeEvent)
-        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, content)
-        self.columns.setContentsMargins(0, 0, 8, 12)
-        self.columns.setSpacing(20)
+        self.scroll_area = ScrollColumns(TWO_COLUMNS_MIN_PX, right_margin_px=8, bottom_margin_px=12)
+        self.columns = self.scroll_area.columns
         self.columns.addLayout(left, 1)
         self.columns.addLayout(right, 1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 16, 0)
@@ -1158,10 +1149,7 @@ class SettingsView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        narrow = self.width() < TWO_COLUMNS_MIN_PX
-        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
-        if self.columns.direction() != direction:
-            self.columns.setDirection(direction)
+        self.scroll_area.fit_width(self.width())
 
     # -- building ----------------------------------------------------------------------------
     @staticmethod
