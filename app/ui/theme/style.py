@@ -47,6 +47,47 @@ def build_palette() -> QPalette:
     return pal
 
 
+def toggle_button_rules(
+    prop: str,
+    *,
+    radius_px: int,
+    padding: str,
+    min_height_px: int,
+    font_pt: int,
+    focus_border: str = f"1px solid {c.TARGET}",
+    checked_focus_border: str = "",
+) -> str:
+    """A checkable button marked with property `prop` (a filter chip, a segment of a
+    choice): muted when off, the target colour when on."""
+    selector = f'QPushButton[{prop}="true"]'
+    rules = f"""{selector} {{
+    background: {c.SURFACE};
+    border: 1px solid {c.BORDER};
+    border-radius: {radius_px}px;
+    padding: {padding};
+    min-height: {min_height_px}px;
+    font-size: {font_pt}pt;
+    font-weight: 600;
+    color: {c.TEXT_MUTED};
+}}
+{selector}:hover {{
+    background: {c.SURFACE_HOVER};
+    color: {c.TEXT};
+}}
+{selector}:focus {{
+    border: {focus_border};
+}}
+{selector}:checked {{
+    background: {c.TARGET_DIM};
+    border: 1px solid {c.TARGET};
+    color: #ffffff;
+}}
+"""
+    if checked_focus_border:
+        rules += f"{selector}:checked:focus {{\n    border: {checked_focus_border};\n}}\n"
+    return rules
+
+
 def stylesheet() -> str:
     return f"""
 QWidget {{
@@ -311,28 +352,7 @@ QFrame#ConfirmBar QLabel {{
     font-weight: 600;
 }}
 /* --- library: chips, notices, the favourite star, the drop target ----------------- */
-QPushButton[chip="true"] {{
-    background: {c.SURFACE};
-    border: 1px solid {c.BORDER};
-    border-radius: 13px;
-    padding: 3px 9px;
-    min-height: 18px;
-    font-size: 10pt;
-    font-weight: 600;
-    color: {c.TEXT_MUTED};
-}}
-QPushButton[chip="true"]:hover {{
-    background: {c.SURFACE_HOVER};
-    color: {c.TEXT};
-}}
-QPushButton[chip="true"]:focus {{
-    border: 1px solid {c.TARGET};
-}}
-QPushButton[chip="true"]:checked {{
-    background: {c.TARGET_DIM};
-    border: 1px solid {c.TARGET};
-    color: #ffffff;
-}}
+{toggle_button_rules("chip", radius_px=13, padding="3px 9px", min_height_px=18, font_pt=10)}
 QPushButton[star="true"]:checked {{
     background: #3d2c06;
     border: 1px solid {c.ACTUAL};

@@ -76,7 +76,7 @@ from app.core.settings import ErgPreferences, FtpChange, RiderSettings, explain
 from app.core.workouts.metrics import COGGAN_ZONES, zone_of
 from app.ui.settings_ports import SettingsPort
 from app.ui.theme import palette as c
-from app.ui.theme.style import set_style_property
+from app.ui.theme.style import set_style_property, toggle_button_rules
 from app.ui.widgets.notice import Notice
 from app.ui.widgets.scroll_columns import ScrollColumns
 from app.ui.widgets.tile_board import TILE_METRICS, tile_name
@@ -93,6 +93,11 @@ _PARSE_ERRORS = {
     "float_type",
     "literal_error",
 }
+
+SEGMENT_RULES = toggle_button_rules(
+    "segment", radius_px=9, padding="6px 16px", min_height_px=20, font_pt=11,
+    focus_border=f"2px solid {c.TARGET}", checked_focus_border="2px solid #ffffff",
+)  # fmt: skip
 
 # Looks the application style sheet does not have; scoped to these screens.
 FORM_STYLE = f"""
@@ -141,32 +146,7 @@ QCheckBox {{
 QCheckBox:disabled {{
     color: {c.TEXT_DISABLED};
 }}
-QPushButton[segment="true"] {{
-    background: {c.SURFACE};
-    border: 1px solid {c.BORDER};
-    border-radius: 9px;
-    padding: 6px 16px;
-    min-height: 20px;
-    font-size: 11pt;
-    font-weight: 600;
-    color: {c.TEXT_MUTED};
-}}
-QPushButton[segment="true"]:hover {{
-    background: {c.SURFACE_HOVER};
-    color: {c.TEXT};
-}}
-QPushButton[segment="true"]:focus {{
-    border: 2px solid {c.TARGET};
-}}
-QPushButton[segment="true"]:checked {{
-    background: {c.TARGET_DIM};
-    border: 1px solid {c.TARGET};
-    color: #ffffff;
-}}
-QPushButton[segment="true"]:checked:focus {{
-    border: 2px solid #ffffff;
-}}
-QLabel[role="zoneSwatch"] {{
+{SEGMENT_RULES}QLabel[role="zoneSwatch"] {{
     border-radius: 4px;
 }}
 QLabel[role="slotNumber"] {{
