@@ -30,6 +30,7 @@ class RideInfo:
     profile: list[tuple[float, float, float | None]]
     duration_s: float
     resumed_at_elapsed_s: int | None = None  # set when this carries on a journaled ride
+    ridden: tuple[Sample, ...] = ()  # a resumed ride's samples so far, for the screens
 
 
 # Called once per ride, on the loop thread, to add observers such as the journal.
@@ -155,6 +156,7 @@ class RideController:
             profile=session.profile(),
             duration_s=session.duration_s,
             resumed_at_elapsed_s=resumed_at,
+            ridden=tuple(session.samples) if resumed_at is not None else (),
         )
         all_observers = list(observers or [])
         if self.sinks is not None:

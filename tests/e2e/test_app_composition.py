@@ -59,10 +59,18 @@ def test_every_screen_opens_and_an_interrupted_ride_resumes_in_place(qtbot, home
         qtbot.waitUntil(prompt.isVisible)
         assert prompt.current().ride_id == ride_id
 
+        db = sqlite3.connect(home / "rides.db")
+        ridden = db.execute(
+            "SELECT COUNT(*), SUM(power_w) FROM samples WHERE ride_id=? AND paused=0", (ride_id,)
+        ).fetchone()
+        db.close()
         prompt.resume_current()
         view = window.ride_view
         assert window.current_page() is view
         assert view.handle.ride_id == ride_id
+        # the chart and the ride figures carry on from what was ridden before the crash
+        assert view.chart.point_count() >= ridden[0] > 0
+        assert view.figures.work_kj >= ridden[1] / 1000 * 0.999
         qtbot.waitUntil(lambda: view.last_status is not None)
         with qtbot.waitSignal(view.ride_finished, timeout=10_000):
             view.handle.finish()

@@ -378,7 +378,18 @@ class RideView(QWidget):
         self.progress_label.setText(f"{display.h_mm_ss(0)} / {display.h_mm_ss(info.duration_s)}")
         self._show_state(RideState.RIDING)
         self.chart.set_profile(info.profile, info.duration_s, info.ftp_w)
+        self._show_ridden(info.ridden)
         self._set_controls_enabled(True)
+
+    def _show_ridden(self, samples: tuple[Sample, ...]) -> None:
+        """A resumed ride: the figures and the chart carry on from what was ridden."""
+        for sample in samples:
+            self.figures.add_sample(sample)
+        self.chart.extend(
+            (s.workout_s, None if s.no_data else s.power_w) for s in samples if not s.paused
+        )
+        if samples:
+            self.tiles.update_figures(self.figures.values())
 
     @property
     def active(self) -> bool:

@@ -10,6 +10,7 @@ power curve and `setValue` on the cursor; the profile items are built once per r
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
@@ -158,12 +159,20 @@ class RideChart(QWidget):
 
     def append(self, workout_s: float, power_w: float | None) -> None:
         """One ride second at workout position `workout_s` (None = no data: a gap)."""
-        if self._last_x is not None and not 0 < workout_s - self._last_x <= 1.5:
-            self._push(math.nan, math.nan)  # a skip or a jump back: break the line
-        self._push(workout_s, math.nan if power_w is None else float(power_w))
-        self._last_x = workout_s
-        if power_w is not None and power_w > self._y_max:
-            self._y_max = power_w * 1.1
+        self.extend(((workout_s, power_w),))
+
+    def extend(self, points: Iterable[tuple[float, float | None]]) -> None:
+        """Many ride seconds at once (a resumed ride's so far), drawn once."""
+        peak = self._y_max
+        for workout_s, power_w in points:
+            if self._last_x is not None and not 0 < workout_s - self._last_x <= 1.5:
+                self._push(math.nan, math.nan)  # a skip or a jump back: break the line
+            self._push(workout_s, math.nan if power_w is None else float(power_w))
+            self._last_x = workout_s
+            if power_w is not None and power_w > peak:
+                peak = power_w * 1.1
+        if peak != self._y_max:
+            self._y_max = peak
             self._plot.setYRange(0, self._y_max, padding=0)
         self._power.setData(self._x[: self._n], self._y[: self._n])
 
