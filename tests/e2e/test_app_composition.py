@@ -131,7 +131,7 @@ def test_the_help_menu_saves_a_redacted_diagnostics_bundle(qtbot, tmp_path):
         assert menu.diagnostics_action.isEnabled()
         menu.hide()
         out = tmp_path / "out" / "bundle.zip"
-        with qtbot.waitSignal(menu._signals.done, timeout=10_000) as done:
+        with qtbot.waitSignal(menu.diagnostics_done, timeout=10_000) as done:
             menu.save_diagnostics(out)
         assert done.args[1] is True
         assert str(out) in window.statusBar().currentMessage()
@@ -162,7 +162,7 @@ def test_a_diagnostics_bundle_that_cannot_be_written_is_reported(qtbot, tmp_path
         return len(build_bundle(app_paths(tmp_path / "home"), out))
 
     menu = HelpMenu(parent, notify=told.append, write_diagnostics=write)
-    with qtbot.waitSignal(menu._signals.done, timeout=10_000) as done:
+    with qtbot.waitSignal(menu.diagnostics_done, timeout=10_000) as done:
         menu.save_diagnostics(tmp_path / "blocker" / "bundle.zip")
     assert done.args[1] is False
     assert told[-1].startswith("Could not save diagnostics")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMenu, QVBoxLayout, QWidget
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,11 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _Signals(QObject):
-    done = Signal(str, bool)  # message, ok
-
-
 class HelpMenu(QMenu):
-    """`notify(text)` shows the outcome (the window's status bar)."""
+    """`notify(text)` shows the outcome (the window's status bar). `diagnostics_done(message,
+    ok)` is emitted when a bundle was written or could not be (queued from the worker)."""
+
+    diagnostics_done = Signal(str, bool)
 
     def __init__(
         self,
@@ -53,8 +52,7 @@ class HelpMenu(QMenu):
         self._notify = notify
         self._write = write_diagnostics
         self._about = about
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._finished)
+        self.diagnostics_done.connect(self._finished)
         self._worker: threading.Thread | None = None
         self.shortcuts_dialog: QDialog | None = None
         self.shortcuts_action = self.addAction("Keyboard shortcuts")
@@ -94,9 +92,9 @@ class HelpMenu(QMenu):
             except Exception as exc:  # a full disk, no permission: say so, keep going
                 log.exception("diagnostics bundle failed")
                 reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-                self._signals.done.emit(f"Could not save diagnostics: {reason}", False)
+                self.diagnostics_done.emit(f"Could not save diagnostics: {reason}", False)
                 return
-            self._signals.done.emit(
+            self.diagnostics_done.emit(
                 f"Saved {out} ({count} files; tokens, passwords and e-mail addresses removed)",
                 True,
             )
