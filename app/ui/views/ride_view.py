@@ -435,7 +435,6 @@ class RideView(QWidget):
         self.figures.set_status(status)
         self.tiles.update_figures(self.figures.values())
         self.countdown.on_status(status)
-        self._arrange_messages()
         self._show_mode(status)
         self._show_lap(status)
         self.progress_label.setText(
