@@ -11,13 +11,15 @@ from bleak.backends.device import BLEDevice
 from app.core.devices.roles import DEFAULT_STALE_AFTER_S, SourceSample
 from app.core.ports import Clock, TrainerReading
 from app.infra.ble.connection import DEFAULT_CONNECT_TIMEOUT_S, BleConnection
+from app.infra.ble.errors import TrainerLinkError, TrainerUnavailableError, explain
 from app.infra.ble.telemetry import Telemetry
 
 
 class LinkLifecycle:
     """The connection, the freshest reading while connected, and listeners told when
-    the link drops without `disconnect()` (the supervisor reconnects). Subclasses extend
-    `_reset()` with their own per-connection state."""
+    the link drops without `disconnect()` (the supervisor reconnects). Subclasses set the
+    link up once connected in `_set_up()` and extend `_reset()` with their own
+    per-connection state."""
 
     def __init__(
         self,
@@ -49,6 +51,38 @@ class LinkLifecycle:
         self._ready = False
         self._lost_listeners: list[Callable[[], None]] = []
         self.conn.add_lost_listener(self._on_link_lost)
+
+    @property
+    def name(self) -> str:
+        return self.conn.name
+
+    @property
+    def address(self) -> str:
+        return self.conn.address
+
+    async def connect(self) -> None:
+        """Connect and set up; errors are `TrainerLinkError`s in plain words. A failure or
+        a cancellation part-way leaves nothing connected."""
+        self._ready = False
+        self._reset()
+        try:
+            await self.conn.connect()
+            await self._set_up()
+        except BaseException as exc:
+            await self.conn.disconnect()
+            if isinstance(exc, TrainerLinkError) or not isinstance(exc, Exception):
+                raise
+            raise TrainerUnavailableError(explain(exc).message) from exc
+        self._ready = True
+
+    async def disconnect(self) -> None:
+        self._ready = False
+        await self.conn.disconnect()
+        self._reset()
+
+    async def _set_up(self) -> None:
+        """Subscribe (and take control) once connected."""
+        raise NotImplementedError
 
     @property
     def connected(self) -> bool:

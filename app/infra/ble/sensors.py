@@ -33,7 +33,7 @@ from app.core.devices.uuids import (
     CYCLING_POWER_MEASUREMENT_UUID,
     HEART_RATE_MEASUREMENT_UUID,
 )
-from app.infra.ble.errors import TrainerLinkError, TrainerUnavailableError, explain
+from app.infra.ble.errors import TrainerLinkError
 from app.infra.ble.lifecycle import LinkLifecycle
 
 log = logging.getLogger(__name__)
@@ -53,39 +53,15 @@ class SensorLink(LinkLifecycle):
         self.battery_pct: int | None = None
 
     @property
-    def name(self) -> str:
-        return self.conn.name
-
-    @property
-    def address(self) -> str:
-        return self.conn.address
-
-    @property
     def last_seen(self) -> float | None:
         """Clock time of the last notification (None: nothing yet on this connection)."""
         return self.telemetry.last_heard_s
 
-    async def connect(self) -> None:
-        """Connect and subscribe; errors are `TrainerLinkError`s in plain words."""
-        self._ready = False
-        self._reset()
-        try:
-            await self.conn.connect()
-            if not self.conn.has(self.measurement_uuid):
-                raise TrainerLinkError(f"{self.name} does not offer {self.kind} data.")
-            await self.conn.subscribe(self.measurement_uuid, self._on_measurement)
-            await self._battery()
-        except BaseException as exc:
-            await self.conn.disconnect()
-            if isinstance(exc, TrainerLinkError) or not isinstance(exc, Exception):
-                raise
-            raise TrainerUnavailableError(explain(exc).message) from exc
-        self._ready = True
-
-    async def disconnect(self) -> None:
-        self._ready = False
-        await self.conn.disconnect()
-        self._reset()
+    async def _set_up(self) -> None:
+        if not self.conn.has(self.measurement_uuid):
+            raise TrainerLinkError(f"{self.name} does not offer {self.kind} data.")
+        await self.conn.subscribe(self.measurement_uuid, self._on_measurement)
+        await self._battery()
 
     async def _battery(self) -> None:
         char = self.conn.characteristic(BATTERY_LEVEL_UUID)

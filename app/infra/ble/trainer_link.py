@@ -190,37 +190,10 @@ class _BleTrainerBase(LinkLifecycle):
 
     # --- TrainerLink -------------------------------------------------------------------------
 
-    @property
-    def name(self) -> str:
-        return self.conn.name
-
-    @property
-    def address(self) -> str:
-        return self.conn.address
-
-    async def connect(self) -> None:
-        """Connect, subscribe and take control. Errors are `TrainerLinkError`s in plain words."""
-        self._ready = False
-        self._reset()
-        try:
-            await self.conn.connect()
-            async with self._lock:
-                await self._bootstrap()
-        except asyncio.CancelledError:
-            await self.conn.disconnect()
-            raise
-        except TrainerLinkError:
-            await self.conn.disconnect()
-            raise
-        except Exception as exc:
-            await self.conn.disconnect()
-            raise TrainerUnavailableError(explain(exc).message) from exc
-        self._ready = True
-
-    async def disconnect(self) -> None:
-        self._ready = False
-        await self.conn.disconnect()
-        self._reset()
+    async def _set_up(self) -> None:
+        """Subscribe and take control."""
+        async with self._lock:
+            await self._bootstrap()
 
     async def apply(self, command: ControlCommand) -> None:
         """Send one control command; raises a `TrainerLinkError` (plain words) on failure."""
