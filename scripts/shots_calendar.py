@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from app.cli.calendar_port import calendar_source
-    from app.ui.calendar_ports import PlannedWorkout
+    from app.ui.ports.calendar import PlannedWorkout
     from app.ui.views.calendar_view import CalendarView
 
     kit.themed_app(args.scale)

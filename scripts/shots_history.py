@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     from app.infra.paths import app_paths
-    from app.ui.history_ports import InterruptedRide
+    from app.ui.ports.history import InterruptedRide
     from app.ui.views.history_view import HistoryView
     from app.ui.views.library_view import LibraryView
     from app.ui.widgets.resume_prompt import ResumePrompt

@@ -58,7 +58,7 @@ class ShotDevicesPort:
     """Four devices nearby; the trainer and a heart-rate strap are in use."""
 
     def __init__(self) -> None:
-        from app.ui.settings_ports import DeviceInfo, LinkState, LiveValue
+        from app.ui.ports.devices import DeviceInfo, LinkState, LiveValue
 
         self.devices = [
             DeviceInfo(

@@ -61,15 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     from app.core.sync.status import FailedRide, SyncState, SyncStatus, compose_message
     from app.infra.paths import app_paths
     from app.ui.app import create_main_window
-    from app.ui.services import GuiServices
-    from app.ui.sync_ports import (
+    from app.ui.bridge import SyncStatusBridge
+    from app.ui.ports.sync import (
         ServiceComponent,
         ServiceEvent,
         ServicePage,
         ServiceUpdate,
-        SyncStatusBridge,
         TodayWorkout,
     )
+    from app.ui.services import GuiServices
     from app.ui.views.status_view import StatusView
     from app.ui.widgets.account_banner import AccountBanner
     from app.ui.widgets.sync_indicator import SyncIndicator

@@ -13,7 +13,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from app.ui.calendar_ports import MISSING_WORKOUT_NAME, PlannedWorkout
+from app.ui.ports.calendar import MISSING_WORKOUT_NAME, PlannedWorkout
 
 __all__ = ["LibraryCalendar", "calendar_source"]
 

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from app.core.settings import RiderSettings
     from app.core.workouts.model import Workout
     from app.runtime.device_loop import DeviceLoop
-    from app.ui.history_ports import InterruptedRide
-    from app.ui.settings_ports import DeviceInfo, LiveValue
+    from app.ui.ports.devices import DeviceInfo, LiveValue
+    from app.ui.ports.history import InterruptedRide
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class InterruptedRides:
 
     def interrupted(self) -> list[InterruptedRide]:
         from app.infra.store.journal import interrupted_rides
-        from app.ui.history_ports import InterruptedRide
+        from app.ui.ports.history import InterruptedRide
 
         found = []
         for record in interrupted_rides(self.rides_db):
@@ -205,7 +205,7 @@ class BluetoothDevices:
         from app.infra.ble.errors import BluetoothUnavailable
         from app.infra.ble.scanner import scan
         from app.infra.ble.virtual_demo import virtual_backend_requested
-        from app.ui.settings_ports import ScanFailed
+        from app.ui.ports.devices import ScanFailed
 
         async def run() -> list[DeviceInfo]:
             try:
@@ -252,7 +252,7 @@ class BluetoothDevices:
         self.simulator_chosen = True
 
     def live(self) -> dict[str, LiveValue]:
-        from app.ui.settings_ports import LinkState, LiveValue
+        from app.ui.ports.devices import LinkState, LiveValue
 
         out: dict[str, LiveValue] = {}
         for role, link in self._links().items():
@@ -268,7 +268,7 @@ class BluetoothDevices:
 
 
 def _device_info(found: Any) -> DeviceInfo:
-    from app.ui.settings_ports import DeviceInfo
+    from app.ui.ports.devices import DeviceInfo
 
     return DeviceInfo(
         name=found.name,
@@ -456,7 +456,7 @@ def todays_workout_source(library: Any, rides_db: Callable[[], Path]) -> Callabl
     def today() -> Any:
         from datetime import date, timedelta
 
-        from app.ui.sync_ports import TodayWorkout
+        from app.ui.ports.sync import TodayWorkout
 
         first = date.today()
         entries = library.calendar(first.isoformat(), (first + timedelta(days=28)).isoformat())
@@ -477,7 +477,7 @@ def _last_ridden(library: Any, rides_db: Path) -> Any:
     from datetime import date
 
     from app.infra.store.journal import list_rides
-    from app.ui.sync_ports import TodayWorkout
+    from app.ui.ports.sync import TodayWorkout
 
     if not rides_db.exists():
         return None

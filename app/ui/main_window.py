@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.services import GuiServices
-from app.ui.views.library_view import LibraryView
+from app.ui.views.library import LibraryView
 
 if TYPE_CHECKING:  # the ride side (runtime, numpy, pyqtgraph) loads with the first ride
     import numpy as np
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the ride side (runtime, numpy, pyqtgraph) loads with the fi
     from app.core.ride.samples import RideSummary
     from app.core.workouts.catalog import CatalogEntry
     from app.runtime.ride_control import RideInfo
-    from app.ui.views.ride_view import RideView
+    from app.ui.views.ride import RideView
     from app.ui.views.summary_view import SummaryView
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,9 @@ class MainWindow(QMainWindow):
         self._summary_view: SummaryView | None = None
         self._sync_bridge: object | None = None
 
-        self.library_view = LibraryView(services.library, services.ftp_w)
+        self.library_view = LibraryView(
+            services.library, services.ftp_w, exporter=services.export_workout
+        )
         self.library_view.ride_requested.connect(self.start_ride)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.library_view)
@@ -200,7 +202,7 @@ class MainWindow(QMainWindow):
     def ride_view(self) -> RideView:
         if self._ride_view is None:
             from app.ui.sounds import SoundCues
-            from app.ui.views.ride_view import RideView
+            from app.ui.views.ride import RideView
 
             sounds = SoundCues(self.services.cache_dir, parent=self)
             self._ride_view = RideView(sounds)
@@ -267,34 +269,39 @@ class MainWindow(QMainWindow):
     def _build_page(self, name: str) -> QWidget:
         services = self.services
         if name == "Calendar":
-            from app.ui.views.calendar_view import CalendarView
+            from app.ui.views.calendar import CalendarView
 
+            assert services.calendar is not None
             calendar = CalendarView(services.calendar)
             calendar.ride_requested.connect(self._ride_by_id)
             if self._sync_bridge is not None:
                 self._sync_bridge.status.connect(lambda _status: calendar.refresh())  # type: ignore[attr-defined]
             return calendar
         if name == "History":
-            from app.ui.views.history_view import HistoryView
+            from app.ui.views.history import HistoryView
 
+            assert services.history is not None and services.export_ride is not None
             history = HistoryView(services.history, services.export_ride, services.ftp_w)
             history.set_units(self._units())
             return history
         if name == "Devices":
-            from app.ui.views.devices_view import DevicesView
+            from app.ui.views.devices import DevicesView
 
+            assert services.devices is not None
             return DevicesView(services.devices)
         if name == "Status":
-            from app.ui.views.status_view import StatusView
+            from app.ui.views.status import StatusView
 
+            assert services.sync is not None
             view = StatusView(services.sync, default_server_url=services.default_server_url)
             bridge = self._sync_bridge
             if bridge is not None:
                 bridge.status.connect(view.set_status)  # type: ignore[attr-defined]
             view.set_status(services.sync.status())
             return view
-        from app.ui.views.settings_view import SettingsView
+        from app.ui.views.settings import SettingsView
 
+        assert services.settings is not None
         settings_view = SettingsView(services.settings)
         settings_view.settings_changed.connect(self._on_settings_changed)
         return settings_view
@@ -360,7 +367,7 @@ class MainWindow(QMainWindow):
         sync = self.services.sync
         if sync is None:
             return
-        from app.ui.sync_ports import SyncStatusBridge
+        from app.ui.bridge import SyncStatusBridge
         from app.ui.widgets.account_banner import AccountBanner
         from app.ui.widgets.sync_indicator import SyncIndicator
         from app.ui.widgets.today_card import TodayCard
@@ -473,7 +480,8 @@ class MainWindow(QMainWindow):
     def _first_run_finished(self, settings: object) -> None:
         self._set_banners_visible(True)
         try:
-            self.services.settings.save(settings)
+            assert self.services.settings is not None
+            self.services.settings.save(settings)  # type: ignore[arg-type]
         except OSError as exc:
             self.statusBar().showMessage(f"Could not save your settings: {exc}", 10_000)
         self._on_settings_changed(settings)

@@ -1,68 +1,28 @@
-"""What the desktop UI needs from the rest of the program, filled in by the composition root.
+"""Everything the desktop UI gets from the rest of the program, in one typed bundle.
 
-The UI never builds these itself: `app.main` wires the library (whatever store backs it),
-the ride controller (device loop, trainer, clock, journal sinks) and the rider's settings,
-and hands them over in one `GuiServices`.
+The UI never builds these itself: the composition root (`app.compose.gui`) fills every
+field with an adapter over the stores, the ride stack, the sync worker and Bluetooth; the
+Protocols live in `app.ui.ports`. A port left None hides what needs it (its screen, its
+button), e.g. in tests of the library alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # not needed at run time: keeps asyncio & co. off the start-up path
-    from collections.abc import Callable, Sequence
+if TYPE_CHECKING:  # annotations only: keeps the ports' imports off the start-up path
+    from collections.abc import Callable
     from pathlib import Path
 
-    from app.core.workouts.catalog import CatalogEntry
-    from app.core.workouts.model import Workout
-    from app.runtime.ride_control import RideHandle
-    from app.runtime.ride_runner import RideObserver
+    from app.ui.ports.calendar import CalendarSource
+    from app.ui.ports.devices import DevicesPort
+    from app.ui.ports.history import InterruptedRidesPort, RideExporter, RideHistoryPort
+    from app.ui.ports.library import RideStarter, WorkoutExporter, WorkoutLibrary
+    from app.ui.ports.settings import SettingsPort
+    from app.ui.ports.sync import SyncControl, TodaySource
 
-
-class RideStarter(Protocol):
-    """Starts rides: a RideController, or a stand-in that builds one on first use."""
-
-    def start(
-        self,
-        workout: Workout,
-        *,
-        ftp_w: float,
-        intensity_pct: int = 100,
-        observers: list[RideObserver] | None = None,
-    ) -> RideHandle: ...
-
-
-class ImportReport(Protocol):
-    """What an import did: the entries it added, the files it skipped as duplicates
-    `(path, id already in the library)` and the files it could not read `(path, why)`."""
-
-    @property
-    def added(self) -> Sequence[CatalogEntry]: ...
-
-    @property
-    def duplicates(self) -> Sequence[tuple[str, str]]: ...
-
-    @property
-    def errors(self) -> Sequence[tuple[str, str]]: ...
-
-
-class WorkoutLibrary(Protocol):
-    """The workout library as the UI sees it.
-
-    `entries`, `search` and `set_favourite` run on the UI thread and must be fast (an
-    in-memory list or an indexed cache); the browser filters `entries()` with
-    `catalog.query` on every keystroke. `import_paths` reads files and may take seconds:
-    the UI calls it on a worker thread, so it must be thread-safe.
-    """
-
-    def entries(self) -> list[CatalogEntry]: ...
-
-    def search(self, query: str) -> list[CatalogEntry]: ...
-
-    def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry: ...
-
-    def import_paths(self, paths: list[Path]) -> ImportReport: ...
+__all__ = ["GuiServices"]
 
 
 @dataclass
@@ -74,19 +34,20 @@ class GuiServices:
     status_text: str = ""
     # called once, soon after the window first shows: warm up what the first ride needs
     after_ready: Callable[[], None] | None = None
-    # the rest of the app; None hides the screen (e.g. in tests of the library alone)
-    history: Any = None  # history_ports.RideHistoryPort
-    export_ride: Any = None  # history_ports.RideExporter
-    interrupted: Any = None  # InterruptedRidesPort: interrupted() / save / discard / starter
-    sync: Any = None  # sync_ports.SyncControl
-    todays_workout: Any = None  # sync_ports.TodaySource
-    settings: Any = None  # settings_ports.SettingsPort
-    devices: Any = None  # settings_ports.DevicesPort
+    export_workout: WorkoutExporter | None = None
+    history: RideHistoryPort | None = None
+    export_ride: RideExporter | None = None
+    interrupted: InterruptedRidesPort | None = None
+    sync: SyncControl | None = None
+    todays_workout: TodaySource | None = None
+    settings: SettingsPort | None = None
+    devices: DevicesPort | None = None
     default_server_url: str = ""
-    calendar: Any = None  # calendar_ports.CalendarSource: planned workouts from the cache
-    diagnostics: Any = None  # (out: Path) -> file count: writes the redacted bug-report zip
+    calendar: CalendarSource | None = None
+    # (out) -> file count: writes the redacted bug-report zip; on a worker thread
+    diagnostics: Callable[[Path], int] | None = None
     about: Callable[[], str] | None = None  # the About box's text (rich text)
     cache_dir: Path | None = None  # for the synthesized sound cues
     # given the window's notice function once it is up: unexpected errors on any thread
     # are then shown as a non-modal notice (the ride carries on)
-    crash_hook: Any = None
+    crash_hook: Callable[[Callable[[str], None]], None] | None = None

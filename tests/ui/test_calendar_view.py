@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.cli.calendar_port import calendar_source
 from app.infra.store.library_db import LibraryStore, SyncedWorkout
 from app.ui import display
-from app.ui.calendar_ports import MISSING_WORKOUT_NAME, PlannedWorkout
+from app.ui.ports.calendar import MISSING_WORKOUT_NAME, PlannedWorkout
 from app.ui.views.calendar_view import EMPTY_BODY, EMPTY_TITLE, CalendarView, DayRow
 
 BUNDLED = Path(__file__).resolve().parents[2] / "resources" / "workouts"

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.settings_ports import DeviceInfo, LinkState, LiveValue, ScanFailed
+from app.ui.ports.devices import DeviceInfo, LinkState, LiveValue, ScanFailed
 from app.ui.views.devices_view import DevicesView, signal_level
 
 KICKR = DeviceInfo(

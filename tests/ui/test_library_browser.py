@@ -22,6 +22,7 @@ from app.core.workouts.catalog import SortKey, main_zone, search_text_of
 from app.core.workouts.formats import read_workout
 from app.core.workouts.profile import ProfileSegment, SegmentKind
 from app.infra.store.library_db import LibraryStore
+from app.services.workouts import export_workout
 from app.ui.models.library_model import Column
 from app.ui.services import GuiServices
 from app.ui.theme import palette
@@ -303,7 +304,9 @@ def store(tmp_path) -> Iterator[LibraryStore]:
 def store_window(store, qtbot):  # type: ignore[no-untyped-def]
     from app.ui.app import create_main_window
 
-    window = create_main_window(GuiServices(store, NoRides(), FTP_W, "Trainer", "Offline"))
+    services = GuiServices(store, NoRides(), FTP_W, "Trainer", "Offline")
+    services.export_workout = export_workout
+    window = create_main_window(services)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -311,7 +314,7 @@ def store_window(store, qtbot):  # type: ignore[no-untyped-def]
     yield window
     tasks = window.library_view._tasks
     if tasks is not None:
-        tasks.runner.wait(IMPORT_TIMEOUT_MS)
+        tasks.runner.wait(IMPORT_TIMEOUT_MS / 1000)
 
 
 def test_favourites_persist_through_the_library(store_window, store, tmp_path, qtbot) -> None:

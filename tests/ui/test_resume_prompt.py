@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout
 from pytestqt.qtbot import QtBot
 
-from app.ui.history_ports import InterruptedRide
+from app.ui.ports.history import InterruptedRide
 from app.ui.widgets.resume_prompt import (
     SIDE_BY_SIDE_PX,
     ResumePrompt,

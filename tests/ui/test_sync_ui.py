@@ -16,10 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.auth.token import TokenStorage
@@ -31,7 +29,8 @@ from app.core.sync.models import (
     StatusSummary,
 )
 from app.core.sync.status import FailedRide, SyncState, SyncStatus
-from app.ui.sync_ports import (
+from app.ui.bridge import SyncStatusBridge
+from app.ui.ports.sync import (
     ServiceComponent,
     ServiceEvent,
     ServicePage,
@@ -39,14 +38,10 @@ from app.ui.sync_ports import (
     StatusListener,
     StatuspageSummaryLike,
     SyncControl,
-    SyncStatusBridge,
     TodayWorkout,
     service_page,
-    token_words,
-    when_done,
-    when_words,
-    window_words,
 )
+from app.ui.sync_words import token_words, when_words, window_words
 from app.ui.views.status_view import StatusView
 from app.ui.widgets.account_banner import SIGN_IN_TEXT, AccountBanner
 from app.ui.widgets.signin_panel import SignInPanel, validate_sign_in
@@ -252,34 +247,6 @@ def test_bridge_brings_a_status_from_the_worker_thread_to_the_ui_thread(qtbot: Q
     bridge.detach()
     assert control.listeners == []
     del bridge  # a status after the window has gone is dropped quietly
-
-
-def test_when_done_calls_back_on_the_ui_thread_and_never_after_the_receiver_is_gone(
-    qtbot: QtBot,
-) -> None:
-    receiver = QLabel()
-    qtbot.addWidget(receiver)
-    results: list[tuple[Any, threading.Thread]] = []
-
-    def record(future: Future[str]) -> None:
-        results.append((future.result(), threading.current_thread()))
-
-    when_done(done("ready"), receiver, record)  # already done: called at once
-    assert results == [("ready", threading.main_thread())]
-
-    pending: Future[str] = Future()
-    when_done(pending, receiver, record)
-    complete_in_thread(pending, "later")
-    qtbot.waitUntil(lambda: len(results) == 2, timeout=2000)
-    assert results[1] == ("later", threading.main_thread())
-
-    gone = QObject()
-    orphan: Future[str] = Future()
-    when_done(orphan, gone, record)
-    shiboken6.delete(gone)  # the widget closed before the answer came
-    complete_in_thread(orphan, "too late")
-    QApplication.processEvents()
-    assert len(results) == 2
 
 
 # -- the account banner -----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import display
-from app.ui.calendar_ports import CalendarSource, PlannedWorkout
+from app.ui.ports.calendar import CalendarSource, PlannedWorkout
 from app.ui.theme import palette as c
 
 __all__ = [

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import display
-from app.ui.settings_ports import ROLES, DeviceInfo, DevicesPort, LinkState, LiveValue
+from app.ui.ports.devices import ROLES, DeviceInfo, DevicesPort, LinkState, LiveValue
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.scroll_columns import ScrollColumns

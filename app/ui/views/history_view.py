@@ -78,7 +78,7 @@ from PySide6.QtWidgets import (
 
 from app.core.ride.samples import RideSummary, Sample, summarize
 from app.ui import display
-from app.ui.history_ports import ExportKind, RideExporter, RideHistoryPort, RideListingLike
+from app.ui.ports.history import ExportKind, RideExporter, RideHistoryPort, RideListingLike
 from app.ui.theme import palette
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.profile_widget import ZoneBar

@@ -1,10 +1,9 @@
-"""The library's two file jobs: importing (on a worker thread) and exporting.
+"""The library's two file jobs: importing (in the background) and exporting.
 
-Import: `ImportRunner` runs `library.import_paths` on its own one-thread pool, so imports
-run one after another and the UI thread never waits on the disk; `finished(report)` or
-`failed(message)` arrive on the UI thread. Export: encode with `formats.write_workout` and
-write atomically (temp file in the same folder, fsync, rename), so a crash never leaves a
-half-written workout behind.
+Import: `library.import_paths` runs on the view's `TaskRunner` (one worker thread, so
+imports run one after another and the UI thread never waits on the disk); the report
+arrives on the UI thread. Export: through the `WorkoutExporter` port (encoded in the
+chosen format and written atomically by the composition root's adapter).
 
 File dialogs are opened with `open()` (window-modal at most, no nested event loop): a
 ride's screen updates and an import's result keep arriving while one is up. What a job
@@ -13,100 +12,32 @@ did is shown in the library's inline notice, never in a message box.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from app.core.workouts.catalog import CatalogEntry
 from app.core.workouts.formats import (
+    FORMATS,
     READABLE_EXTENSIONS,
     WRITABLE_EXTENSIONS,
     EncodedWorkout,
-    write_workout,
+    format_for_extension,
 )
 from app.core.workouts.model import WorkoutFormatError
-from app.ui.services import ImportReport, WorkoutLibrary
+from app.ui.ports.library import ImportReport
+from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from app.ui.views.library_view import LibraryView
 
 log = logging.getLogger(__name__)
 
-FORMAT_NAMES = {
-    ".zwo": "Zwift workout",
-    ".erg": "ERG (watts)",
-    ".mrc": "MRC (% of FTP)",
-    ".fit": "Garmin FIT workout",
-    ".txt": "intervals.icu text",
-    ".json": "Freewheel JSON",
-}
 SHOWN_ERRORS = 3  # broken files named in the one-line summary; the rest are in the details
-
-
-# -- import -----------------------------------------------------------------------------------
-class _ImportSignals(QObject):
-    finished = Signal(object)  # ImportReport
-    failed = Signal(str)
-
-
-class _ImportJob(QRunnable):
-    def __init__(self, library: WorkoutLibrary, paths: list[Path], signals: _ImportSignals):
-        super().__init__()
-        self.library = library
-        self.paths = paths
-        self.signals = signals
-
-    def run(self) -> None:  # on the worker thread
-        try:
-            report = self.library.import_paths(self.paths)
-        except Exception as exc:  # reported on the UI thread, never raised into the pool
-            log.exception("import failed")
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
-            return
-        self.signals.finished.emit(report)
-
-
-class ImportRunner(QObject):
-    """Imports one batch at a time in the background. `busy` while a batch runs."""
-
-    finished = Signal(object)  # ImportReport
-    failed = Signal(str)
-
-    def __init__(self, library: WorkoutLibrary, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.library = library
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._signals = _ImportSignals(self)  # lives on the UI thread: emissions are queued
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
-        self.running = 0
-
-    @property
-    def busy(self) -> bool:
-        return self.running > 0
-
-    def start(self, paths: list[Path]) -> None:
-        self.running += 1
-        self.pool.start(_ImportJob(self.library, list(paths), self._signals))
-
-    def _on_finished(self, report: ImportReport) -> None:
-        self.running -= 1
-        self.finished.emit(report)
-
-    def _on_failed(self, message: str) -> None:
-        self.running -= 1
-        self.failed.emit(message)
-
-    def wait(self, msecs: int = -1) -> bool:
-        return self.pool.waitForDone(msecs)
 
 
 def import_summary(
@@ -145,11 +76,12 @@ def import_summary(
 
 # -- export -----------------------------------------------------------------------------------
 def export_name_filters() -> list[str]:
-    return [f"{format_name(ext)} (*{ext})" for ext in WRITABLE_EXTENSIONS]
+    return [f"{fmt.name} (*{fmt.extension})" for fmt in FORMATS]
 
 
 def format_name(ext: str) -> str:
-    return FORMAT_NAMES.get(ext, f"{ext.lstrip('.').upper()} workout")
+    fmt = format_for_extension(ext)
+    return fmt.name if fmt is not None else f"{ext.lstrip('.').upper()} workout"
 
 
 def extension_of_filter(name_filter: str) -> str:
@@ -166,34 +98,6 @@ def suggested_filename(entry: CatalogEntry, ext: str = ".zwo") -> str:
     return f"{stem}{ext}"
 
 
-def export_entry(entry: CatalogEntry, path: Path, ftp_w: float) -> EncodedWorkout:
-    """Write `entry`'s workout to `path` in the format its extension names (raises
-    WorkoutFormatError for an unknown extension, OSError when the file cannot be written)."""
-    encoded = write_workout(entry.workout, path.name, ftp_w=round(ftp_w))
-    write_atomically(path, encoded.data)
-    return encoded
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        try:  # an overwritten file keeps its permissions; a new one is readable by others
-            mode = path.stat().st_mode & 0o777
-        except OSError:
-            mode = 0o644
-        if hasattr(os, "fchmod"):  # not on Windows
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 # -- the library view's side of both ------------------------------------------------------------
 class LibraryTasks(QObject):
     """Import and export for a `LibraryView`: dialogs, the worker, the notices."""
@@ -201,9 +105,7 @@ class LibraryTasks(QObject):
     def __init__(self, view: LibraryView) -> None:
         super().__init__(view)
         self.view = view
-        self.runner = ImportRunner(view.library, self)
-        self.runner.finished.connect(self._on_import_finished)
-        self.runner.failed.connect(self._on_import_failed)
+        self.runner = TaskRunner(self, name="import")
         self.dialog: QFileDialog | None = None  # the open one, for tests and screenshots
 
     # -- import -------------------------------------------------------------------------------
@@ -225,7 +127,10 @@ class LibraryTasks(QObject):
     def import_paths(self, paths: list[Path]) -> None:
         if not paths:
             return
-        self.runner.start(paths)
+        library, batch = self.view.library, list(paths)
+        self.runner.run(
+            lambda: library.import_paths(batch), self._on_import_finished, self._on_import_failed
+        )
         if len(paths) == 1:
             what = f"“{paths[0].name}”" if paths[0].name else str(paths[0])
         else:
@@ -244,8 +149,10 @@ class LibraryTasks(QObject):
         self.view.notice.show_message(kind, text, details)
         self.view.import_finished.emit(report)
 
-    def _on_import_failed(self, message: str) -> None:
+    def _on_import_failed(self, error: BaseException) -> None:
+        log.error("import failed", exc_info=error)
         self.view.refresh()
+        message = str(error) or type(error).__name__
         self.view.notice.show_message("error", f"The import stopped: {message}")
 
     # -- export -------------------------------------------------------------------------------
@@ -268,10 +175,14 @@ class LibraryTasks(QObject):
         self, entry: CatalogEntry, path: Path, name_filter: str = ""
     ) -> EncodedWorkout | None:
         notice = self.view.notice
+        exporter = self.view.exporter
+        if exporter is None:
+            notice.show_message("error", "Exporting workouts is not available here.")
+            return None
         if path.suffix.lower() not in WRITABLE_EXTENSIONS:
             path = path.with_name(path.name + extension_of_filter(name_filter))
         try:
-            encoded = export_entry(entry, path, self.view.ftp_w)
+            encoded = exporter(entry.workout, path, round(self.view.ftp_w))
         except (OSError, WorkoutFormatError, KeyError, ValueError) as exc:
             log.warning("export of %s to %s failed: %s", entry.id, path, exc)
             notice.show_message("error", f"Could not export “{entry.name}”: {exc}")

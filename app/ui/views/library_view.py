@@ -52,7 +52,7 @@ from app.ui.models.library_model import (
     column_for,
     header_model,
 )
-from app.ui.services import ImportReport, WorkoutLibrary
+from app.ui.ports.library import ImportReport, WorkoutExporter, WorkoutLibrary
 from app.ui.widgets.thumbnail import ThumbnailDelegate
 
 if TYPE_CHECKING:  # built after the first paint
@@ -82,13 +82,19 @@ class LibraryView(QWidget):
     exported = Signal(object, object)  # Path, EncodedWorkout
 
     def __init__(
-        self, library: WorkoutLibrary, ftp_w: float, parent: QWidget | None = None
+        self,
+        library: WorkoutLibrary,
+        ftp_w: float,
+        parent: QWidget | None = None,
+        *,
+        exporter: WorkoutExporter | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self.setAccessibleName("Workout library")
         self.library = library
         self.ftp_w = ftp_w
+        self.exporter = exporter
         self._ride_active = False
         self._all: list[CatalogEntry] = []
         self._searcher: IncrementalSearch | None = None
@@ -209,6 +215,7 @@ class LibraryView(QWidget):
         self._detail = WorkoutDetail(self.ftp_w)
         self._detail.ride_clicked.connect(self.request_ride)
         self._detail.export_clicked.connect(self.choose_export_path)
+        self._detail.export_button.setVisible(self.exporter is not None)
         self._detail.favourite_toggled.connect(self.set_favourite)
         self.detail_slot.addWidget(self._detail)
 
@@ -446,7 +453,7 @@ class LibraryView(QWidget):
 
     def wait_for_imports(self, timeout_s: float) -> bool:
         """Block until running imports are done (closing the app); False on timeout."""
-        return self._tasks is None or self._tasks.runner.wait(round(timeout_s * 1000))
+        return self._tasks is None or self._tasks.runner.wait(timeout_s)
 
     def show_import_result(self, report: ImportReport) -> None:
         """Refresh the list and select the first workout the import added (clearing the

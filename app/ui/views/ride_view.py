@@ -36,7 +36,7 @@ from app.core.workouts.model import Workout
 from app.runtime.ride_control import RideHandle, RideInfo
 from app.ui import display
 from app.ui.bridge import RideBridge
-from app.ui.services import RideStarter
+from app.ui.ports.library import RideStarter
 from app.ui.sounds import SoundCues
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.countdown_banner import CountdownBanner

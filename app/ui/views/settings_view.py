@@ -74,7 +74,7 @@ from PySide6.QtWidgets import (
 from app.core.ride.tiles import DEFAULT_TILES, LARGE_TILES, MAX_TILES
 from app.core.settings import ErgPreferences, FtpChange, RiderSettings, explain
 from app.core.workouts.metrics import COGGAN_ZONES, zone_of
-from app.ui.settings_ports import SettingsPort
+from app.ui.ports.settings import SettingsPort
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property, toggle_button_rules
 from app.ui.widgets.notice import Notice

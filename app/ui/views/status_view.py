@@ -14,7 +14,6 @@ stays usable meanwhile. The page is checked by itself the first time it is shown
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -35,25 +34,26 @@ from PySide6.QtWidgets import (
 
 from app.core.sync.models import ComponentState, ServiceIndicator
 from app.core.sync.status import SyncState, SyncStatus
-from app.ui.sync_ports import (
+from app.ui.ports.sync import (
     ServiceComponent,
     ServiceEvent,
     ServicePage,
     StatuspageSummaryLike,
     SyncControl,
+    service_page,
+)
+from app.ui.sync_words import (
     component_state,
-    error_words,
     event_status_words,
     impact_words,
     indicator_of,
     local_now,
     plural,
-    service_page,
     short_state,
-    when_done,
     when_words,
     window_words,
 )
+from app.ui.tasks import TaskRunner, error_text
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.account_banner import ride_label
@@ -265,6 +265,7 @@ class StatusView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = TaskRunner(self, name="status")
         self.setObjectName("Page")
         self.setAccessibleName("Service status")
         self.setStyleSheet(_style())
@@ -512,37 +513,33 @@ class StatusView(QWidget):
         self._refreshing = True
         self.refresh_button.setEnabled(False)
         self.refresh_button.setText("Checking…")
-        try:
-            future = self.control.status_page_summary()
-        except Exception as exc:
-            future = Future()
-            future.set_exception(exc)
-        when_done(future, self, self._on_summary)
+        self.tasks.ask(self.control.status_page_summary, self._on_summary, self._on_summary_failed)
 
-    def _on_summary(self, future: Future[StatuspageSummaryLike | None]) -> None:
+    def _summary_arrived(self) -> None:
         self._refreshing = False
         self.refresh_button.setEnabled(True)
         self.refresh_button.setText("Refresh")
-        error = error_words(future, "The status page did not answer.")
-        if error is not None:
-            self._refresh_problem = f"Could not check the status page: {error}"
+
+    def _on_summary(self, summary: StatuspageSummaryLike | None) -> None:
+        self._summary_arrived()
+        self._checked_at = self._now()
+        if summary is None:
+            self._page = None
+            self._refresh_problem = "This server has no status page to check."
         else:
-            summary = future.result()
-            self._checked_at = self._now()
-            if summary is None:
-                self._page = None
-                self._refresh_problem = "This server has no status page to check."
-            else:
-                self._page = service_page(summary)
-                self._refresh_problem = ""
+            self._page = service_page(summary)
+            self._refresh_problem = ""
+        self._render_service()
+
+    def _on_summary_failed(self, error: BaseException) -> None:
+        self._summary_arrived()
+        words = error_text(error, "The status page did not answer.")
+        self._refresh_problem = f"Could not check the status page: {words}"
         self._render_service()
 
     def set_summary(self, summary: StatuspageSummaryLike | None) -> None:
         """Show a summary fetched elsewhere (as if Refresh had brought it)."""
-        done: Future[StatuspageSummaryLike | None] = Future()
-        done.set_result(summary)
-        self._refreshing = True
-        self._on_summary(done)
+        self._on_summary(summary)
 
     def _render_service(self) -> None:
         page = self._page
@@ -713,24 +710,21 @@ class StatusView(QWidget):
         self.answer_progress.show()
         self.answer_close.hide()
         self.answer.show()
-        try:
-            future = self.control.check_connection()
-        except Exception as exc:
-            future = Future()
-            future.set_exception(exc)
-        when_done(future, self, self._on_checked)
+        self.tasks.ask(
+            self.control.check_connection,
+            lambda answer: self._show_answer(answer.strip() or "No answer."),
+            lambda error: self._show_answer(
+                f"The check could not run: {error_text(error, 'The check could not run.')}"
+            ),
+        )
 
-    def _on_checked(self, future: Future[str]) -> None:
+    def _show_answer(self, text: str) -> None:
         self._checking = False
         self.check_button.setEnabled(True)
         self.answer_progress.hide()
         self.answer_close.show()
-        error = error_words(future, "The check could not run.")
-        if error is not None:
-            self.answer_text.setText(f"The check could not run: {error}")
-        else:
-            self.answer_text.setText(future.result().strip() or "No answer.")
-        self.answer.setAccessibleDescription(self.answer_text.text())
+        self.answer_text.setText(text)
+        self.answer.setAccessibleDescription(text)
 
     # -- for tests and screen readers ---------------------------------------------------
     def component_rows(self) -> list[tuple[str, str]]:

@@ -1,20 +1,22 @@
 """The sidebar's Help menu: keyboard shortcuts, the diagnostics bundle, about.
 
-The diagnostics bundle is built on a worker thread (reading logs and asking the keyring
-for the secrets to scrub may take a moment); the answer comes back as a queued signal and
-is shown on the status bar, never in a dialog that waits.
+The diagnostics bundle is built on the menu's `TaskRunner` (reading logs and asking the
+keyring for the secrets to scrub may take a moment); the answer is shown on the status
+bar, never in a dialog that waits.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMenu, QVBoxLayout, QWidget
+
+from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 
 class HelpMenu(QMenu):
     """`notify(text)` shows the outcome (the window's status bar). `diagnostics_done(message,
-    ok)` is emitted when a bundle was written or could not be (queued from the worker)."""
+    ok)` is emitted (on the UI thread) when a bundle was written or could not be."""
 
     diagnostics_done = Signal(str, bool)
 
@@ -53,7 +55,7 @@ class HelpMenu(QMenu):
         self._write = write_diagnostics
         self._about = about
         self.diagnostics_done.connect(self._finished)
-        self._worker: threading.Thread | None = None
+        self.tasks = TaskRunner(self, name="diagnostics")
         self.shortcuts_dialog: QDialog | None = None
         self.shortcuts_action = self.addAction("Keyboard shortcuts")
         self.shortcuts_action.setShortcut("F1")
@@ -76,9 +78,9 @@ class HelpMenu(QMenu):
         if path:
             self.save_diagnostics(Path(path))
 
-    def save_diagnostics(self, out: Path) -> threading.Thread | None:
-        """Build the bundle on a worker thread; `finished` is reported through `notify`."""
-        if self._write is None or (self._worker is not None and self._worker.is_alive()):
+    def save_diagnostics(self, out: Path) -> Future[int] | None:
+        """Build the bundle in the background; the outcome is reported through `notify`."""
+        if self._write is None or self.tasks.busy:
             return None
         if out.suffix.lower() != ".zip":
             out = out.with_name(out.name + ".zip")
@@ -86,22 +88,18 @@ class HelpMenu(QMenu):
         self.diagnostics_action.setEnabled(False)
         self._notify(f"Saving diagnostics to {out.name}…")
 
-        def work() -> None:
-            try:
-                count = write(out)
-            except Exception as exc:  # a full disk, no permission: say so, keep going
-                log.exception("diagnostics bundle failed")
-                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-                self.diagnostics_done.emit(f"Could not save diagnostics: {reason}", False)
-                return
+        def saved(count: int) -> None:
             self.diagnostics_done.emit(
                 f"Saved {out} ({count} files; tokens, passwords and e-mail addresses removed)",
                 True,
             )
 
-        self._worker = threading.Thread(target=work, name="diagnostics", daemon=True)
-        self._worker.start()
-        return self._worker
+        def failed(exc: BaseException) -> None:  # a full disk, no permission: say so
+            log.error("diagnostics bundle failed", exc_info=exc)
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            self.diagnostics_done.emit(f"Could not save diagnostics: {reason}", False)
+
+        return self.tasks.run(lambda: write(out), saved, failed)
 
     def _finished(self, message: str, ok: bool) -> None:
         self.diagnostics_action.setEnabled(True)

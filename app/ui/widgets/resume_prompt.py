@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import display
-from app.ui.history_ports import InterruptedRideLike, InterruptedRidesSource, RideAction
+from app.ui.ports.history import InterruptedRideLike, InterruptedRidesSource, RideAction
 from app.ui.theme import palette
 from app.ui.theme.style import set_style_property
 

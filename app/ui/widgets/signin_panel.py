@@ -12,7 +12,6 @@ Signals: `signed_in(email)`, `signed_out()`.
 from __future__ import annotations
 
 import re
-from concurrent.futures import Future
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -27,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.core.auth.token import TokenStorage
 from app.core.sync.status import SyncState, SyncStatus
-from app.ui.sync_ports import SyncControl, error_words, token_words, when_done
+from app.ui.ports.sync import SyncControl
+from app.ui.sync_words import token_words
+from app.ui.tasks import TaskRunner, error_text
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 from app.ui.widgets.notice import Notice
@@ -145,6 +146,7 @@ class SignInPanel(QWidget):
         self.setAccessibleName("Account")
         self.setStyleSheet(_STYLE)
         self.control = control
+        self.tasks = TaskRunner(self, name="account")
         self._default_server = default_server_url
         self._server_edited = False
         self._busy = ""  # "sign_in" | "sign_out" while a future runs
@@ -311,22 +313,23 @@ class SignInPanel(QWidget):
         self.notice.show_message(
             "busy", f"Signing in to {server}… You can keep using Freewheel meanwhile."
         )
-        try:
-            future = self.control.sign_in(server, email, password)
-        except Exception as exc:  # a broken adapter must not take the window down
-            future = Future()
-            future.set_exception(exc)
-        when_done(future, self, lambda done: self._on_sign_in_done(done, email, server))
+        self.tasks.ask(
+            lambda: self.control.sign_in(server, email, password),
+            lambda _: self._on_signed_in(email, server),
+            self._on_sign_in_failed,
+        )
 
-    def _on_sign_in_done(self, future: Future[None], email: str, server: str) -> None:
+    def _on_sign_in_failed(self, error: BaseException) -> None:
         self._set_busy("")
-        error = error_words(future, "Sign-in failed.")
-        if error is not None:
-            self.notice.show_message("error", f"Could not sign in. {error}")
-            self.password.edit.setFocus()
-            self.password.edit.selectAll()
-            self.attention.emit(self.notice)
-            return
+        self.notice.show_message(
+            "error", f"Could not sign in. {error_text(error, 'Sign-in failed.')}"
+        )
+        self.password.edit.setFocus()
+        self.password.edit.selectAll()
+        self.attention.emit(self.notice)
+
+    def _on_signed_in(self, email: str, server: str) -> None:
+        self._set_busy("")
         self.password.edit.clear()
         self._server_edited = False
         self._show_signed_in(True, email, server)
@@ -346,20 +349,17 @@ class SignInPanel(QWidget):
             return
         self._set_busy("sign_out")
         self.notice.show_message("busy", "Signing out…")
-        try:
-            future = self.control.sign_out()
-        except Exception as exc:
-            future = Future()
-            future.set_exception(exc)
-        when_done(future, self, self._on_sign_out_done)
+        self.tasks.ask(self.control.sign_out, self._on_signed_out, self._on_sign_out_failed)
 
-    def _on_sign_out_done(self, future: Future[None]) -> None:
+    def _on_sign_out_failed(self, error: BaseException) -> None:
         self._set_busy("")
-        error = error_words(future, "Sign-out failed.")
-        if error is not None:
-            self.notice.show_message("error", f"Could not sign out. {error}")
-            self.attention.emit(self.notice)
-            return
+        self.notice.show_message(
+            "error", f"Could not sign out. {error_text(error, 'Sign-out failed.')}"
+        )
+        self.attention.emit(self.notice)
+
+    def _on_signed_out(self, _: None) -> None:
+        self._set_busy("")
         self._show_signed_in(False)
         self._set_token_line(TokenStorage.SIGNED_OUT)
         self.notice.show_message(

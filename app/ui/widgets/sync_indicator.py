@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from app.core.sync.status import SyncState, SyncStatus
-from app.ui.sync_ports import local_now, plural, short_state, token_words, when_words
+from app.ui.sync_words import local_now, plural, short_state, token_words, when_words
 from app.ui.theme import palette as c
 from app.ui.theme.style import set_style_property
 

@@ -18,7 +18,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.ui import display
-from app.ui.sync_ports import TodayLike, TodaySource, day_words
+from app.ui.ports.sync import TodayLike, TodaySource
+from app.ui.sync_words import day_words
 from app.ui.theme import palette as c
 
 __all__ = ["TodayCard", "today_text"]

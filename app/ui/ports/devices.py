@@ -1,11 +1,11 @@
-"""What the settings, welcome and devices screens need from the rest of the program.
+"""What the Devices screen (and the ride screen's link line) need: scanning, role
+assignment and live link state.
 
-The composition root fills these in (the UI never imports app.infra): a `SettingsPort`
-over settings.json, the sync settings and the keystore, and a `DevicesPort` over the BLE
-scanner, the remembered devices and the connection supervisor.
+The composition root fills `DevicesPort` in over the BLE scanner, the remembered devices
+and the connection supervisor; the UI never imports bleak or app.infra.
 
 Threading: every method runs on the UI thread and must return quickly, except that
-`DevicesPort.scan()` returns a `Future` at once and completes it from any thread.
+`scan()` returns a `Future` at once and completes it from any thread.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from app.core.devices.roles import Role
-
-if TYPE_CHECKING:
-    from app.core.settings import RiderSettings
 
 __all__ = [
     "ROLES",
@@ -29,50 +25,11 @@ __all__ = [
     "LiveValue",
     "Role",
     "ScanFailed",
-    "SettingsPort",
 ]
 
 ROLES: tuple[Role, ...] = (Role.TRAINER, Role.POWER, Role.CADENCE, Role.HR)
 """The roles in the order the screens list them. `Role` values are the plain strings
 "trainer", "power", "cadence", "hr" the ports use as keys."""
-
-
-# --- settings ---------------------------------------------------------------------------------
-
-
-class SettingsPort(Protocol):
-    """The rider's settings file plus the read-only facts the settings screen shows.
-
-    `load()` never raises: a bad value falls back to its default and comes back as a
-    plain-words problem. `save()` writes atomically and raises OSError when it cannot.
-    """
-
-    def load(self) -> tuple[RiderSettings, list[str]]: ...
-
-    def save(self, settings: RiderSettings) -> None: ...
-
-    @property
-    def data_folder(self) -> Path: ...
-
-    @property
-    def keyring_state(self) -> str:
-        """Where the sign-in token lives: "OS keyring", "memory only this session" or
-        "plaintext file (opted in)"."""
-        ...
-
-    @property
-    def server_url(self) -> str | None: ...
-
-    @property
-    def status_page_url(self) -> str | None: ...
-
-    def set_urls(self, server_url: str | None, status_page_url: str | None) -> None:
-        """Store the sync server and status page addresses (None = not set); may raise
-        OSError."""
-        ...
-
-
-# --- devices ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 The composition root fills these in (the UI never imports app.infra): `RideHistoryPort`
 is `app.infra.store.history.RideHistory` as it is; `RideExporter` is a function that
-loads a ride from rides.db and writes it as FIT or TCX; the resume prompt takes the
-journal's interrupted rides as `InterruptedRide`s plus "save" and "discard" callables.
+loads a ride from rides.db and writes it as FIT or TCX; `InterruptedRidesPort` gives the
+resume prompt the journal's interrupted rides, and saves, discards or resumes one.
 
 Threading: `RideHistoryPort` methods run on the UI thread and must return quickly (a
 listing of a few hundred rides, one ride's samples in ~50 ms). `RideExporter` runs on a
@@ -17,14 +17,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from app.core.ride.samples import Sample
+
+if TYPE_CHECKING:
+    from app.core.workouts.model import Workout
+    from app.ui.ports.library import RideStarter
 
 __all__ = [
     "ExportKind",
     "InterruptedRide",
     "InterruptedRideLike",
+    "InterruptedRidesPort",
     "InterruptedRidesSource",
     "RideAction",
     "RideExporter",
@@ -121,3 +126,21 @@ class InterruptedRide:
 
 InterruptedRidesSource = Callable[[], Sequence[InterruptedRideLike]]
 """`interrupted()`: the rides to offer, oldest first; called on the UI thread."""
+
+
+class InterruptedRidesPort(Protocol):
+    """The rides the app stopped in the middle of, and what the rider may do with one.
+    Runs on the UI thread (small reads and one write)."""
+
+    def interrupted(self) -> Sequence[InterruptedRideLike]: ...
+
+    def save(self, ride_id: str) -> None:
+        """Keep it as it is (a complete ride with what was recorded)."""
+        ...
+
+    def discard(self, ride_id: str) -> None: ...
+
+    def starter(self, ride_id: str) -> tuple[RideStarter, Workout, float]:
+        """A `RideStarter` that carries this ride on (same id, same journal), its
+        workout and FTP, for the ride screen."""
+        ...

@@ -1,0 +1,5 @@
+"""The ride screen (moving here from app.ui.views.ride_view)."""
+
+from app.ui.views.ride_view import RideView
+
+__all__ = ["RideView"]
