@@ -22,7 +22,7 @@ TYPED = ("sweet spot 4x", "threshold", "vo2 max", "endurance 3x10")
 
 def _import(home: Path, files: Path) -> float:
     from app.infra.paths import app_paths
-    from app.wiring import open_library
+    from app.services.library import open_library
 
     library = open_library(app_paths(home))
     t0 = time.perf_counter()
@@ -56,9 +56,9 @@ def _keystroke_ms(home: Path) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
     from app.infra.paths import app_paths
+    from app.services.library import open_library
     from app.ui.app import create_main_window
     from app.ui.services import GuiServices
-    from app.wiring import open_library
 
     app = QApplication.instance() or QApplication([])
     library = open_library(app_paths(home))

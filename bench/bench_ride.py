@@ -11,12 +11,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.compose.ride import make_sim_trainer
 from app.core.ride.session import RideSession
 from app.infra.paths import app_paths
 from app.infra.store.journal import JournalObserver, JournalWriter
 from app.runtime.clock import VirtualClock
 from app.runtime.ride_runner import RideRunner
-from app.wiring import make_sim_trainer, open_library
+from app.services.library import open_library
 from bench.harness import Figure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -78,7 +78,7 @@ def _client(root: Path, url: str, **kwargs: Any) -> Any:
     from sync_acceptance_support import make_client, sign_in
 
     from app.infra.paths import AppPaths
-    from app.wiring import open_library
+    from app.services.library import open_library
 
     paths = AppPaths(root / "data", root / "cache", root / "config").ensure()
     library = open_library(paths)  # the bundled workouts go in before the clock starts
@@ -139,8 +139,8 @@ def _first_and_no_change(root: Path, url: str) -> list[Figure]:
 def _ride_jitter_ms(root: Path, url: str, faults: dict[str, str], server: Any) -> Figure:
     from sync_acceptance_support import RIDE_FTP_W, jitter_ride_s, p99, short_workout
 
+    from app.compose.ride import build_ride_stack
     from app.runtime.clock import ScaledClock
-    from app.wiring import build_ride_stack
 
     client = _client(root, url, interval_s=0.0)  # storms sync back to back
     ride_stack = build_ride_stack(client.paths, clock=ScaledClock(SPEED), ftp_w=RIDE_FTP_W)

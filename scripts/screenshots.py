@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.runtime.clock import VirtualClock
     from app.runtime.device_loop import DeviceLoop
     from app.runtime.ride_control import RideController
+    from app.services.library import open_library
     from app.ui.app import create_main_window
     from app.ui.services import GuiServices
-    from app.wiring import open_library
 
     class GatedClock(VirtualClock):
         """Virtual time that runs freely up to `limit_s`, then waits for more."""

@@ -10,7 +10,6 @@ radio. The ride and summary screens are captured by scripts/screenshots.py.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the app, and shot_kit
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["FREEWHEEL_BLE_BACKEND"] = "virtual"
 
 
 def freewheel(home: Path, *args: str) -> None:
@@ -52,11 +50,13 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.cli.gui import build_gui_services
+    from app.compose.gui import build_gui_services
+    from app.compose.options import BleBackend, GuiOptions
     from app.ui.app import create_main_window
 
     app = kit.themed_app(args.scale)
-    services, close = build_gui_services(argparse.Namespace(data_dir=str(home), simulate=True))
+    options = GuiOptions(home, simulate=True, ble_backend=BleBackend.VIRTUAL)
+    services, close = build_gui_services(options)
     window = create_main_window(services)
     window.resize(kit.WIDTH, kit.HEIGHT)
     window.show()

@@ -5,7 +5,7 @@
 The view sits in a stand-in for the main window (the same sidebar and status bar, styled
 by the app theme) at 1280×800, over a real library.db in a temporary folder: the bundled
 workouts, two synced from a "coach", and a four-week plan written the way the sync worker
-writes it (`LibraryStore.store_calendar`), read through `app.cli.calendar_port`.
+writes it (`LibraryStore.store_calendar`), read through `app.compose.gui_adapters.calendar`.
 
 1. calendar.png: the plan, today highlighted, the first Ride button focused
    calendar-scrolled.png: the same, scrolled down to the last weeks
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     args = parser.parse_args(argv)
 
-    from app.cli.calendar_port import calendar_source
+    from app.compose.gui_adapters.calendar import LibraryCalendar as calendar_source
     from app.ui.ports.calendar import PlannedWorkout
     from app.ui.views.calendar_view import CalendarView
 

@@ -255,11 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     from app.infra.paths import app_paths
+    from app.services.library import open_library
     from app.ui.ports.history import InterruptedRide
     from app.ui.views.history_view import HistoryView
     from app.ui.views.library_view import LibraryView
     from app.ui.widgets.resume_prompt import ResumePrompt
-    from app.wiring import open_library
 
     kit.themed_app(args.scale)
     out: Path = args.out

@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.core.auth.token import TokenStorage
     from app.core.sync.status import FailedRide, SyncState, SyncStatus, compose_message
     from app.infra.paths import app_paths
+    from app.services.library import open_library
     from app.ui.app import create_main_window
     from app.ui.bridge import SyncStatusBridge
     from app.ui.ports.sync import (
@@ -74,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.widgets.account_banner import AccountBanner
     from app.ui.widgets.sync_indicator import SyncIndicator
     from app.ui.widgets.today_card import TodayCard
-    from app.wiring import open_library
 
     app = kit.themed_app(args.scale)
     out: Path = args.out

@@ -1,103 +1,75 @@
-"""`freewheel devices scan [--timeout S] [--json] [--remember]`: trainers and sensors nearby.
+"""`freewheel devices scan [--timeout S] [--json] [--remember] [--virtual-ble]`.
 
 Without Bluetooth (no adapter, Bluetooth off, no system D-Bus, bluetoothd not running) it
-prints the problem in plain words and exits 1: never a traceback.
-
-`FREEWHEEL_BLE_BACKEND=virtual` scans an in-process virtual radio with one of each virtual
-device instead of the OS stack (tests, demos; needs the optional `bumble` dependency).
-
-Building the parser imports nothing heavy: bleak is imported when the command runs.
+prints the problem in plain words and exits 1: never a traceback. `--virtual-ble` scans an
+in-process virtual radio with one of each virtual device instead of the OS stack (tests,
+demos; needs the optional `bumble` package).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.main import EXIT_FAILURE, EXIT_OK, UsageError
+from app.cli.exits import EXIT_FAILURE, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from app.infra.ble.errors import BluetoothProblem
-    from app.infra.ble.scanner import FoundDevice
+    from app.services.devices import FoundDevice, NoBluetooth
 
-__all__ = ["add_devices_parser", "devices_command"]
+__all__ = ["add_parsers", "scan_command"]
 
 DEFAULT_SCAN_TIMEOUT_S = 5.0
 MAX_SCAN_TIMEOUT_S = 120.0
 
 
-def add_devices_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> argparse.ArgumentParser:
-    """`devices scan`; `common` carries --data-dir and --json."""
-    devices = subparsers.add_parser("devices", help="Bluetooth trainers and sensors")
+def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    devices = sub.add_parser("devices", help="Bluetooth trainers and sensors")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True)
-    scan_parser = devices_sub.add_parser(
-        "scan", parents=[common], help="list trainers and sensors nearby"
-    )
-    scan_parser.add_argument(
+    scan = devices_sub.add_parser("scan", parents=[common], help="list trainers and sensors nearby")
+    scan.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_SCAN_TIMEOUT_S,
         metavar="S",
         help=f"seconds to listen (default {DEFAULT_SCAN_TIMEOUT_S:g})",
     )
-    scan_parser.add_argument(
+    scan.add_argument(
         "--remember",
         action="store_true",
         help="use the first trainer and sensor of each kind found from now on",
     )
-    return devices
+    scan.add_argument(
+        "--virtual-ble",
+        action="store_true",
+        help="scan virtual devices on an in-process radio (needs bumble)",
+    )
+    scan.set_defaults(run=scan_command)
 
 
-def devices_command(args: argparse.Namespace) -> int:
-    if args.devices_command != "scan":
-        raise UsageError(f"unknown devices command {args.devices_command!r}")
+def scan_command(args: argparse.Namespace) -> int:
     timeout_s = float(args.timeout)
     if not 0 < timeout_s <= MAX_SCAN_TIMEOUT_S:
         raise UsageError(f"--timeout must be between 0 and {MAX_SCAN_TIMEOUT_S:g} seconds")
-    from app.infra.ble.errors import BluetoothProblem, BluetoothUnavailable, ProblemKind
+    from app.services.devices import BleBackend, NoBluetooth, scan_devices
 
+    backend = BleBackend.VIRTUAL if args.virtual_ble else BleBackend.SYSTEM
     try:
-        found = asyncio.run(_scan(timeout_s))
-    except BluetoothUnavailable as exc:
-        return _report(exc.problem, as_json=args.json)
-    except ImportError:
-        return _report(
-            BluetoothProblem(
-                ProblemKind.OTHER,
-                "The virtual Bluetooth radio needs the optional 'bumble' package "
-                "(pip install 'freewheel[virtual]').",
-            ),
-            as_json=args.json,
-        )
+        found = scan_devices(timeout_s, backend=backend)
+    except NoBluetooth as exc:
+        return _report(exc, as_json=args.json)
     if args.remember:
         _remember(args, found)
     _print(found, as_json=args.json)
     return EXIT_OK
 
 
-async def _scan(timeout_s: float) -> list[FoundDevice]:
-    from app.infra.ble.scanner import scan
-    from app.infra.ble.virtual_demo import virtual_backend_requested
-
-    if not virtual_backend_requested():
-        return await scan(timeout_s)
-    from app.infra.ble.virtual_demo import open_virtual_radio_with_demo_devices
-
-    async with open_virtual_radio_with_demo_devices() as demo:
-        return await scan(timeout_s, backend=demo.radio.scanner_backend)
-
-
-def _report(problem: BluetoothProblem, *, as_json: bool) -> int:
+def _report(problem: NoBluetooth, *, as_json: bool) -> int:
     if as_json:
-        error = {"kind": problem.kind.value, "message": problem.message}
+        error = {"kind": problem.kind, "message": str(problem)}
         print(json.dumps({"devices": [], "error": error}, indent=2))
-    print(f"freewheel: {problem.message}", file=sys.stderr)
+    print(f"freewheel: {problem}", file=sys.stderr)
     if problem.offer_simulator:
         print(
             "You can still ride without Bluetooth: freewheel ride --simulate --workout NAME",
@@ -122,31 +94,10 @@ def _print(found: list[FoundDevice], *, as_json: bool) -> None:
 
 
 def _remember(args: argparse.Namespace, found: list[FoundDevice]) -> None:
-    """Trainer: the first trainer (strongest signal); power, HR, cadence: the first other
-    device of that kind, a dedicated sensor before a second trainer (the trainer supplies
-    power and cadence itself)."""
-    from app.core.devices.roles import Role
-    from app.infra.ble.remembered import RememberedDevices
-    from app.infra.ble.scanner import DeviceKind
     from app.infra.paths import app_paths
+    from app.services.devices import remember_first_of_each_kind
 
-    paths = app_paths(args.data_dir).ensure()
-    store = RememberedDevices(paths.config_dir)
-    trainer = next((d for d in found if DeviceKind.TRAINER in d.kinds), None)
-    chosen: dict[Role, FoundDevice] = {}
-    if trainer is not None:
-        chosen[Role.TRAINER] = trainer
-    for kind, role in (
-        (DeviceKind.POWER, Role.POWER),
-        (DeviceKind.HR, Role.HR),
-        (DeviceKind.CADENCE, Role.CADENCE),
-    ):
-        candidates = [d for d in found if kind in d.kinds and d is not trainer]
-        candidates.sort(key=lambda d: DeviceKind.TRAINER in d.kinds)
-        if candidates:
-            chosen[role] = candidates[0]
-    for role, device in chosen.items():
-        store.remember(role, device)
+    chosen = remember_first_of_each_kind(app_paths(args.data_dir), found)
     if chosen and not args.json:
         names = ", ".join(f"{role.value}: {device.name}" for role, device in chosen.items())
         print(f"Remembered {names}", file=sys.stderr)

@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
+from typing import Any
 
-from app.infra.diagnostics import build_bundle
-from app.infra.paths import AppPaths, app_paths
-from app.main import EXIT_OK, UsageError
-
-log = logging.getLogger(__name__)
+from app.cli.exits import EXIT_OK, UsageError
 
 
-def known_secrets(paths: AppPaths) -> tuple[str, ...]:
-    """The stored token and account e-mail, to scrub verbatim; best effort, never fatal."""
-    try:
-        from app.infra.keystore import open_token_store
-        from app.infra.sync_store import load_sync_settings
-
-        settings = load_sync_settings(paths.settings_file)
-        token = open_token_store(paths.config_dir, plaintext_opt_in=settings.plaintext_token).load()
-    except Exception as exc:  # no keyring, unreadable settings: regex redaction still runs
-        log.info("diagnostics: no stored token to scrub (%s)", type(exc).__name__)
-        return ()
-    if token is None:
-        return ()
-    return (token.secret.reveal(), token.account.email)
+def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    diagnostics = sub.add_parser(
+        "diagnostics", parents=[common], help="a redacted bundle of logs and settings"
+    )
+    diagnostics.add_argument("--out", required=True, metavar="FILE.zip")
+    diagnostics.set_defaults(run=diagnostics_command)
 
 
 def diagnostics_command(args: argparse.Namespace) -> int:
-    paths = app_paths(args.data_dir)
+    from app.infra.paths import app_paths
+    from app.services.diagnostics import write_diagnostics
+
     out = Path(args.out)
     if out.suffix.lower() != ".zip":
         raise UsageError("--out must name a .zip file")
     try:
-        names = build_bundle(paths, out, known_secrets(paths))
+        names = write_diagnostics(app_paths(args.data_dir), out)
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     print(f"wrote {out} ({len(names)} files; tokens, passwords and e-mail addresses removed)")

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.workouts.catalog import CatalogEntry, LibraryFilter, SortKey, query
-from app.core.workouts.conversion import MissingFtpError
-from app.core.workouts.formats import write_workout
-from app.infra.paths import app_paths
-from app.main import EXIT_FAILURE, EXIT_OK, UsageError
-from app.wiring import open_library
+from app.cli.exits import EXIT_FAILURE, EXIT_OK, UsageError
+from app.core.workouts.catalog import CatalogEntry, LibraryFilter, SortKey
+
+
+def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    imp = sub.add_parser("import", parents=[common], help="add workout files or folders")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.set_defaults(run=import_command)
+
+    library = sub.add_parser("library", help="the workout library")
+    library_sub = library.add_subparsers(dest="library_command", required=True)
+    listing = library_sub.add_parser("list", parents=[common], help="list the library")
+    listing.add_argument("--search", help="words that must all appear")
+    listing.add_argument("--category", action="append", help="only this category (repeatable)")
+    listing.add_argument("--source", action="append", choices=["bundled", "imported", "synced"])
+    listing.add_argument("--min-minutes", type=float)
+    listing.add_argument("--max-minutes", type=float)
+    listing.add_argument("--favourites", action="store_true")
+    listing.add_argument("--sort", default="name", choices=[k.value for k in SortKey])
+    listing.set_defaults(run=library_list_command)
+
+    convert = sub.add_parser("convert", parents=[common], help="convert a workout file")
+    convert.add_argument("input", metavar="IN")
+    convert.add_argument("output", metavar="OUT")
+    convert.add_argument("--ftp", type=int, help="FTP in watts, where the format needs one")
+    convert.set_defaults(run=convert_command)
 
 
 def entry_dict(entry: CatalogEntry) -> dict[str, Any]:
@@ -34,11 +53,10 @@ def entry_dict(entry: CatalogEntry) -> dict[str, Any]:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    library = open_library(app_paths(args.data_dir))
-    try:
-        report = library.import_paths([Path(p) for p in args.paths])
-    finally:
-        library.close()
+    from app.infra.paths import app_paths
+    from app.services.library import import_workouts
+
+    report = import_workouts(app_paths(args.data_dir), [Path(p) for p in args.paths])
     if args.json:
         print(
             json.dumps(
@@ -64,19 +82,18 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def library_list_command(args: argparse.Namespace) -> int:
-    library = open_library(app_paths(args.data_dir))
-    try:
-        wanted = LibraryFilter(
-            text=args.search or "",
-            min_duration_s=args.min_minutes * 60 if args.min_minutes is not None else None,
-            max_duration_s=args.max_minutes * 60 if args.max_minutes is not None else None,
-            categories=frozenset(args.category or ()),
-            sources=frozenset(args.source or ()),
-            favourites_only=args.favourites,
-        )
-        found = query(library.entries(), wanted, SortKey(args.sort))
-    finally:
-        library.close()
+    from app.infra.paths import app_paths
+    from app.services.library import list_workouts
+
+    wanted = LibraryFilter(
+        text=args.search or "",
+        min_duration_s=args.min_minutes * 60 if args.min_minutes is not None else None,
+        max_duration_s=args.max_minutes * 60 if args.max_minutes is not None else None,
+        categories=frozenset(args.category or ()),
+        sources=frozenset(args.source or ()),
+        favourites_only=args.favourites,
+    )
+    found = list_workouts(app_paths(args.data_dir), wanted, SortKey(args.sort))
     if args.json:
         print(json.dumps([entry_dict(e) for e in found], indent=2))
         return EXIT_OK
@@ -88,19 +105,18 @@ def library_list_command(args: argparse.Namespace) -> int:
 
 def convert_command(args: argparse.Namespace) -> int:
     from app.cli.workout import load_workout_file
+    from app.core.workouts.conversion import MissingFtpError
+    from app.core.workouts.model import WorkoutFormatError
+    from app.services.workouts import export_workout
 
     workout = load_workout_file(args.input)
+    out = Path(args.output)
     try:
-        encoded = write_workout(workout, args.output, ftp_w=args.ftp)
+        encoded = export_workout(workout, out, args.ftp)
     except MissingFtpError as exc:
         raise UsageError(f"{exc} (pass --ftp WATTS)") from exc
-    except ValueError as exc:  # unknown format, or a target the format cannot hold
+    except (WorkoutFormatError, ValueError) as exc:  # unknown format, or a target it cannot hold
         raise UsageError(str(exc)) from exc
-    out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(encoded.data)
-        os.replace(tmp, out)
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     if args.json:

@@ -1,35 +1,42 @@
-"""`freewheel ride`: ride a workout headless on the simulated trainer."""
+"""`freewheel ride`: ride a workout headless on the simulated (or a virtual BLE) trainer."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from app.cli.workout import load_workout_file
+from app.cli.exits import EXIT_FAILURE, EXIT_OK, UsageError
 from app.core.ride.samples import RideSummary
-from app.core.workouts.model import Workout
-from app.infra.paths import AppPaths, app_paths
-from app.main import EXIT_FAILURE, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from app.infra.store.journal import JournaledRide
+    from app.core.workouts.model import Workout
+    from app.infra.paths import AppPaths
+    from app.services.rides import JournaledRide
 
-from app.wiring import DEFAULT_FTP_W, build_ride_stack, make_clock, open_library
+MAX_VIRTUAL_BLE_SPEED = 20.0  # the virtual devices notify in real time
 
 
-def resolve_workout(name_or_file: str, paths: AppPaths) -> Workout:
-    if Path(name_or_file).suffix and Path(name_or_file).exists():
-        return load_workout_file(name_or_file)
-    library = open_library(paths)
-    try:
-        entry = library.find(name_or_file)
-        if entry is None:
-            raise UsageError(f"no workout named {name_or_file!r} in the library, and no such file")
-        return entry.workout
-    finally:
-        library.close()
+def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    ride = sub.add_parser("ride", parents=[common], help="ride a workout headless")
+    source = ride.add_mutually_exclusive_group()
+    source.add_argument("--simulate", action="store_true", help="simulated trainer (default)")
+    source.add_argument(
+        "--virtual-ble",
+        action="store_true",
+        help="ride virtual Bluetooth devices through the real BLE path (needs bumble)",
+    )
+    ride.add_argument("--workout", help="library workout name or id, or a workout file")
+    ride.add_argument(
+        "--resume", action="store_true", help="carry on the ride the app was stopped in"
+    )
+    ride.add_argument("--ftp", type=float, default=None, help="FTP in watts")
+    ride.add_argument("--intensity", type=int, default=100, help="intensity in percent")
+    ride.add_argument(
+        "--speed", default="1", help="times real time, or 'max' for as fast as possible"
+    )
+    ride.add_argument("--seed", type=int, default=1, help="simulated rider seed")
+    ride.set_defaults(run=ride_command)
 
 
 def _speed(text: str) -> str | float:
@@ -45,6 +52,10 @@ def _speed(text: str) -> str | float:
 
 
 def ride_command(args: argparse.Namespace) -> int:
+    from app.compose.options import TrainerSource
+    from app.compose.ride import DEFAULT_FTP_W, build_ride_stack, make_clock
+    from app.infra.paths import app_paths
+
     paths = app_paths(args.data_dir)
     if args.resume == bool(args.workout):
         raise UsageError("give either --workout NAME|FILE or --resume")
@@ -52,12 +63,13 @@ def ride_command(args: argparse.Namespace) -> int:
     if ftp_w <= 0 or not 50 <= args.intensity <= 150:
         raise UsageError("--ftp must be positive and --intensity between 50 and 150")
     speed = _speed(args.speed)
-    if args.virtual_ble and (speed == "max" or float(speed) > 20):
+    if args.virtual_ble and (speed == "max" or float(speed) > MAX_VIRTUAL_BLE_SPEED):
         raise UsageError("--virtual-ble runs the devices in real time: use --speed 20 or less")
     interrupted = _interrupted_ride(paths) if args.resume else None
-    workout = None if args.resume else resolve_workout(args.workout, paths)
+    workout = None if interrupted is not None else _workout(paths, args.workout)
+    source = TrainerSource.VIRTUAL_BLE if args.virtual_ble else TrainerSource.SIMULATED
     stack = build_ride_stack(
-        paths, clock=make_clock(speed), ftp_w=ftp_w, seed=args.seed, virtual_ble=args.virtual_ble
+        paths, clock=make_clock(speed), ftp_w=ftp_w, seed=args.seed, trainer=source
     )
     try:
         if interrupted is not None:
@@ -76,15 +88,24 @@ def ride_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _workout(paths: AppPaths, name_or_file: str) -> Workout:
+    from app.services.library import UnknownWorkout, find_workout
+    from app.services.workouts import WorkoutFileError
+
+    try:
+        return find_workout(paths, name_or_file)
+    except (UnknownWorkout, WorkoutFileError) as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def _interrupted_ride(paths: AppPaths) -> JournaledRide:
     """The most recent ride the app stopped in the middle of."""
-    from app.infra.store.journal import interrupted_rides, load_ride, recover_rides_db
+    from app.services.rides import NotInterrupted, checked_rides_db, load_interrupted
 
-    recover_rides_db(paths.rides_db)
-    waiting = interrupted_rides(paths.rides_db)
-    if not waiting:
-        raise UsageError("no interrupted ride to resume")
-    return load_ride(paths.rides_db, waiting[-1].id)
+    try:
+        return load_interrupted(checked_rides_db(paths))
+    except NotInterrupted as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def print_summary(ride_id: str, name: str, summary: RideSummary, *, as_json: bool) -> None:

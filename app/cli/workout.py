@@ -7,10 +7,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.core.workouts.formats import read_workout
+from app.cli.exits import EXIT_OK, UsageError
 from app.core.workouts.metrics import compute_metrics
-from app.core.workouts.model import RepeatBlock, Step, Workout, WorkoutFormatError
-from app.main import EXIT_OK, UsageError
+from app.core.workouts.model import RepeatBlock, Step, Workout
+
+
+def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    workout = sub.add_parser("workout", help="workout files")
+    workout_sub = workout.add_subparsers(dest="workout_command", required=True)
+    info = workout_sub.add_parser("info", parents=[common], help="describe a workout file")
+    info.add_argument("file")
+    info.set_defaults(run=workout_info_command)
 
 
 def step_dict(step: Step) -> dict[str, Any]:
@@ -47,14 +54,11 @@ def workout_dict(workout: Workout) -> dict[str, Any]:
 
 
 def load_workout_file(path_text: str) -> Workout:
-    path = Path(path_text)
+    from app.services.workouts import WorkoutFileError, read_workout_file
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        return read_workout(data, path.name)
-    except WorkoutFormatError as exc:
+        return read_workout_file(Path(path_text))
+    except WorkoutFileError as exc:
         raise UsageError(str(exc)) from exc
 
 

@@ -1,20 +1,21 @@
-"""The main window: a sidebar (Library, Ride), the pages, a status bar.
+"""The main window: a sidebar, the pages, a status bar.
 
 Start-up builds what the first frame shows: the sidebar and the library's search and list.
 Right after that frame is painted, `finish_setup` builds the rest of the library screen
-(chips, detail pane), the shortcuts and drag-and-drop import. The first frame's code does
-not touch PySide6's `Qt` namespace (see models/library_model.py); later code imports it
-where needed. The ride and summary pages
-(and with them pyqtgraph) are built the first time a ride starts.
+(chips, detail pane), the shortcuts, drag-and-drop import, the Help menu, sync and the
+resume prompt. The first frame's code does not touch PySide6's `Qt` namespace (see
+models/library_model.py); later code imports it where needed. The ride and summary pages
+(and with them pyqtgraph) are built the first time a ride starts; the other screens
+(`app.ui.screens.SCREENS`) on their first visit.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -24,35 +25,30 @@ from PySide6.QtGui import (
     QPaintEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from app.ui.screens import SCREENS, Screen
 from app.ui.services import GuiServices
+from app.ui.sidebar import Sidebar
 from app.ui.views.library import LibraryView
 
 if TYPE_CHECKING:  # the ride side (runtime, numpy, pyqtgraph) loads with the first ride
     import numpy as np
 
     from app.core.ride.samples import RideSummary
+    from app.core.settings import RiderSettings
+    from app.core.sync.status import SyncStatus
     from app.core.workouts.catalog import CatalogEntry
     from app.runtime.ride_control import RideInfo
+    from app.ui.sync_chrome import SyncChrome
     from app.ui.views.ride import RideView
     from app.ui.views.summary_view import SummaryView
+    from app.ui.widgets.drop_overlay import DropOverlay
+    from app.ui.widgets.resume_prompt import ResumePrompt
 
 log = logging.getLogger(__name__)
 
 CLOSE_WAIT_S = 3.0
-# the screens after Library (Ctrl+1) and Ride (Ctrl+2), in sidebar order: Ctrl+3 …
-PAGE_NAMES = ("Calendar", "History", "Devices", "Status", "Settings")
 
 
 class MainWindow(QMainWindow):
@@ -68,13 +64,14 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Freewheel")
         self.resize(1280, 800)
         self.setMinimumSize(960, 640)
-        self._painted = False
-        self._ready_sent = False
-        self._finished = False
-        self._drop_overlay: QLabel | None = None
+        self._painted = self._ready_sent = self._finished = False
+        self._drop_overlay: DropOverlay | None = None
         self._ride_view: RideView | None = None
         self._summary_view: SummaryView | None = None
-        self._sync_bridge: object | None = None
+        self._screens = {s.name: s for s in SCREENS if s.available(services)}
+        self._pages: dict[str, QWidget] = {}
+        self.sync_chrome: SyncChrome | None = None
+        self.resume_prompt: ResumePrompt | None = None
 
         self.library_view = LibraryView(
             services.library, services.ftp_w, exporter=services.export_workout
@@ -82,12 +79,28 @@ class MainWindow(QMainWindow):
         self.library_view.ride_requested.connect(self.start_ride)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.library_view)
+        self.sidebar = Sidebar([(s.name, s.name in self._screens) for s in SCREENS], "")
+        self.nav_library, self.nav_ride = self.sidebar.nav_library, self.sidebar.nav_ride
+        self.nav_group, self.help_button = self.sidebar.nav_group, self.sidebar.help_button
+        self._connect_sidebar()
+        self.setCentralWidget(self._central(self.sidebar))
+        self.status_label = QLabel(services.status_text)
+        self.status_label.setAccessibleName("Status")
+        self.trainer_label = QLabel()
+        self.trainer_label.setAccessibleName("Trainer and FTP")
+        self._show_ftp(round(services.ftp_w))
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.trainer_label)
+        self.statusBar().setSizeGripEnabled(False)
+        self.library_view.populate()
+        self.show_library()
 
+    def _central(self, sidebar: QWidget) -> QWidget:
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self._build_sidebar())
+        row.addWidget(sidebar)
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -96,18 +109,13 @@ class MainWindow(QMainWindow):
         column.addLayout(self.banners)
         column.addWidget(self.pages, 1)
         row.addLayout(column, 1)
-        self.setCentralWidget(central)
+        return central
 
-        self.status_label = QLabel(services.status_text)
-        self.status_label.setAccessibleName("Status")
-        self.trainer_label = QLabel(f"{services.trainer_name}  ·  FTP {round(services.ftp_w)} W")
-        self.trainer_label.setAccessibleName("Trainer and FTP")
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.trainer_label)
-        self.statusBar().setSizeGripEnabled(False)
-
-        self.library_view.populate()
-        self.show_library()
+    def _connect_sidebar(self) -> None:
+        self.nav_library.clicked.connect(self.show_library)
+        self.nav_ride.clicked.connect(self.show_ride)
+        for name, button in self.sidebar.screen_buttons.items():
+            button.clicked.connect(lambda _=False, n=name: self.show_page(n))
 
     def finish_setup(self) -> None:
         """What the first frame does not need; runs right after it (idempotent)."""
@@ -117,13 +125,11 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QKeySequence, QShortcut
 
         self.library_view.finish_setup()
-        for key, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_ride)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
-        for number, name in enumerate(PAGE_NAMES, start=3):
-            if name in self._extra_pages:
-                shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-                shortcut.activated.connect(lambda n=name: self.show_page(n))
+        QShortcut(QKeySequence("Ctrl+1"), self).activated.connect(self.show_library)
+        QShortcut(QKeySequence("Ctrl+2"), self).activated.connect(self.show_ride)
+        for name, number in self.sidebar.shortcut_numbers.items():
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda n=name: self.show_page(n))
         self.setAcceptDrops(True)
         self._setup_help()
         self.crash_notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
@@ -137,75 +143,19 @@ class MainWindow(QMainWindow):
     def setup_finished(self) -> bool:
         return self._finished
 
-    def _build_sidebar(self) -> QWidget:
-        sidebar = QFrame()  # a frame draws its style sheet background (no Qt attribute)
-        sidebar.setObjectName("Sidebar")
-        sidebar.setFixedWidth(200)
-        brand = QLabel("Freewheel")
-        brand.setObjectName("Brand")
-        self.nav_library = QPushButton("Library")
-        self.nav_ride = QPushButton("Ride")
-        self.nav_group = QButtonGroup(self)
-        self.nav_group.setExclusive(True)
-        for button, tip in ((self.nav_library, "Ctrl+1"), (self.nav_ride, "Ctrl+2")):
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setToolTip(f"{button.text()} ({tip})")
-            button.setAccessibleName(f"Show {button.text().lower()}")
-            self.nav_group.addButton(button)
-        self.nav_library.clicked.connect(self.show_library)
-        self.nav_ride.clicked.connect(self.show_ride)
-        self.nav_ride.setEnabled(False)
-        self._extra_pages: dict[str, tuple[QPushButton, QWidget | None]] = {}
-        available = {
-            "Calendar": self.services.calendar is not None,
-            "History": self.services.history is not None,
-            "Devices": self.services.devices is not None,
-            "Status": self.services.sync is not None,
-            "Settings": self.services.settings is not None,
-        }
-        for number, (name, shown) in enumerate(available.items(), start=3):
-            if not shown:
-                continue
-            button = QPushButton(name)
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setToolTip(f"{name} (Ctrl+{number})")
-            button.setAccessibleName(f"Show {name.lower()}")
-            button.clicked.connect(lambda _=False, n=name: self.show_page(n))
-            self.nav_group.addButton(button)
-            self._extra_pages[name] = (button, None)
-        self.help_button = QPushButton("Help  ▴")
-        self.help_button.setProperty("nav", True)
-        self.help_button.setToolTip("Keyboard shortcuts, diagnostics bundle, about (F1)")
-        self.help_button.setAccessibleName("Help menu")
-        self.sidebar_foot = QLabel(
-            f"{self.services.trainer_name}\nFTP {round(self.services.ftp_w)} W"
-        )
-        self.sidebar_foot.setObjectName("SidebarFoot")
-        self.sidebar_foot.setWordWrap(True)
-        layout = QVBoxLayout(sidebar)
-        layout.setContentsMargins(14, 20, 14, 14)
-        layout.setSpacing(6)
-        layout.addWidget(brand)
-        layout.addWidget(self.nav_library)
-        layout.addWidget(self.nav_ride)
-        for button, _ in self._extra_pages.values():
-            layout.addWidget(button)
-        layout.addStretch(1)
-        layout.addWidget(self.help_button)
-        layout.addWidget(self.sidebar_foot)
-        return sidebar
+    def _show_ftp(self, ftp_w: int) -> None:
+        name = self.services.trainer_name
+        self.sidebar.foot.setText(f"{name}\nFTP {ftp_w} W")
+        self.trainer_label.setText(f"{name}  ·  FTP {ftp_w} W")
 
-    # -- pages built on first use (they import pyqtgraph) ------------------------------------
+    # -- the ride and summary pages, built on first use (they import pyqtgraph) ----------
     @property
     def ride_view(self) -> RideView:
         if self._ride_view is None:
             from app.ui.sounds import SoundCues
             from app.ui.views.ride import RideView
 
-            sounds = SoundCues(self.services.cache_dir, parent=self)
-            self._ride_view = RideView(sounds)
+            self._ride_view = RideView(SoundCues(self.services.cache_dir, parent=self))
             self._ride_view.ride_finished.connect(self._on_ride_finished)
             self._ride_view.tiles_changed.connect(self._save_ride_tiles)
             if self.services.settings is not None:
@@ -220,7 +170,7 @@ class MainWindow(QMainWindow):
             from app.ui.views.summary_view import SummaryView
 
             self._summary_view = SummaryView()
-            self._summary_view.set_units(self._units())
+            self._summary_view.set_units(self.units())
             self._summary_view.back_requested.connect(self.show_library)
             self.pages.addWidget(self._summary_view)
         return self._summary_view
@@ -229,7 +179,7 @@ class MainWindow(QMainWindow):
     def ride_active(self) -> bool:
         return self._ride_view is not None and self._ride_view.active
 
-    # -- navigation -------------------------------------------------------------------------------
+    # -- navigation ------------------------------------------------------------------------
     @Slot()
     def show_library(self) -> None:
         self.pages.setCurrentWidget(self.library_view)
@@ -251,69 +201,43 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
 
-    # -- the other screens (built on first visit) -----------------------------------------
     def show_page(self, name: str) -> QWidget | None:
-        if name not in self._extra_pages:
+        """One of `SCREENS` by name, built on its first visit; None if not available."""
+        screen = self._screens.get(name)
+        if screen is None:
             return None
-        button, page = self._extra_pages[name]
+        page = self._pages.get(name)
         if page is None:
-            page = self._build_page(name)
+            page = self._pages[name] = screen.build(self)
             self.pages.addWidget(page)
-            self._extra_pages[name] = (button, page)
-        if name in ("History", "Calendar"):
-            page.refresh()  # type: ignore[attr-defined]
+        if screen.on_show is not None:
+            screen.on_show(page)
         self.pages.setCurrentWidget(page)
-        button.setChecked(True)
+        self.sidebar.screen_buttons[name].setChecked(True)
         return page
 
-    def _build_page(self, name: str) -> QWidget:
-        services = self.services
-        if name == "Calendar":
-            from app.ui.views.calendar import CalendarView
+    def page(self, name: str) -> QWidget | None:
+        """The screen's page if it has been built."""
+        return self._pages.get(name)
 
-            assert services.calendar is not None
-            calendar = CalendarView(services.calendar)
-            calendar.ride_requested.connect(self._ride_by_id)
-            if self._sync_bridge is not None:
-                self._sync_bridge.status.connect(lambda _status: calendar.refresh())  # type: ignore[attr-defined]
-            return calendar
-        if name == "History":
-            from app.ui.views.history import HistoryView
+    def _built_screens(self) -> list[tuple[Screen[Any], QWidget]]:
+        return [(self._screens[name], page) for name, page in self._pages.items()]
 
-            assert services.history is not None and services.export_ride is not None
-            history = HistoryView(services.history, services.export_ride, services.ftp_w)
-            history.set_units(self._units())
-            return history
-        if name == "Devices":
-            from app.ui.views.devices import DevicesView
-
-            assert services.devices is not None
-            return DevicesView(services.devices)
-        if name == "Status":
-            from app.ui.views.status import StatusView
-
-            assert services.sync is not None
-            view = StatusView(services.sync, default_server_url=services.default_server_url)
-            bridge = self._sync_bridge
-            if bridge is not None:
-                bridge.status.connect(view.set_status)  # type: ignore[attr-defined]
-            view.set_status(services.sync.status())
-            return view
-        from app.ui.views.settings import SettingsView
-
-        assert services.settings is not None
-        settings_view = SettingsView(services.settings)
-        settings_view.settings_changed.connect(self._on_settings_changed)
-        return settings_view
+    # -- settings ----------------------------------------------------------------------------
+    def units(self) -> str:
+        if self.services.settings is None:
+            return "metric"
+        settings, _problems = self.services.settings.load()
+        return str(settings.units)
 
     def _save_ride_tiles(self, keys: tuple[str, ...]) -> None:
         """Tiles chosen on the ride screen are saved with the settings at once."""
         port = self.services.settings
         if port is None:
             return
-        page = self._extra_pages.get("Settings", (None, None))[1]
-        if page is not None:
-            page.save_ride_tiles(keys)  # type: ignore[attr-defined]
+        settings_page = self.page("Settings")
+        if settings_page is not None:
+            settings_page.save_ride_tiles(keys)  # type: ignore[attr-defined]
             return
         settings, _problems = port.load()
         try:
@@ -321,28 +245,20 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.statusBar().showMessage(f"Could not save the tiles: {exc}", 10_000)
 
-    def _units(self) -> str:
-        if self.services.settings is None:
-            return "metric"
-        settings, _problems = self.services.settings.load()
-        return str(settings.units)
-
-    def _on_settings_changed(self, settings: object) -> None:
+    def apply_settings(self, settings: RiderSettings) -> None:
+        """Saved settings reach every screen that shows them."""
         if self._ride_view is not None:
             self._ride_view.apply_settings(settings)
-        units = str(getattr(settings, "units", "metric"))
         if self._summary_view is not None:
-            self._summary_view.set_units(units)
-        history = self._extra_pages.get("History", (None, None))[1]
-        if history is not None:
-            history.set_units(units)  # type: ignore[attr-defined]
-        ftp = getattr(settings, "ftp_w", None)
-        if ftp:
-            self.services.ftp_w = float(ftp)
-            self.sidebar_foot.setText(f"{self.services.trainer_name}\nFTP {ftp} W")
-            self.trainer_label.setText(f"{self.services.trainer_name}  ·  FTP {ftp} W")
-            self.statusBar().showMessage(f"Settings saved. FTP {ftp} W.", 5_000)
+            self._summary_view.set_units(str(settings.units))
+        for screen, page in self._built_screens():
+            if screen.on_settings is not None:
+                screen.on_settings(page, settings)
+        self.services.ftp_w = float(settings.ftp_w)
+        self._show_ftp(settings.ftp_w)
+        self.statusBar().showMessage(f"Settings saved. FTP {settings.ftp_w} W.", 5_000)
 
+    # -- after the first frame: help, sync, resume prompt, first run ------------------------
     def _setup_help(self) -> None:
         from app.ui.widgets.help_menu import HelpMenu
 
@@ -363,56 +279,32 @@ class MainWindow(QMainWindow):
         self.help_menu.popup(self.help_button.mapToGlobal(QPoint(0, -height)))
 
     def _setup_sync(self) -> None:
-        self._sync_bridge = None
-        sync = self.services.sync
-        if sync is None:
+        if self.services.sync is None:
             return
-        from app.ui.bridge import SyncStatusBridge
-        from app.ui.widgets.account_banner import AccountBanner
-        from app.ui.widgets.sync_indicator import SyncIndicator
-        from app.ui.widgets.today_card import TodayCard
+        from app.ui.sync_chrome import SyncChrome
 
-        bridge = SyncStatusBridge(self)
-        indicator = SyncIndicator(self)
-        indicator.clicked.connect(lambda: self.show_page("Status"))
-        self.statusBar().addPermanentWidget(indicator)
-        banner = AccountBanner(self)
-        banner.sign_in_requested.connect(self._open_account)
-        self.banners.addWidget(banner)
-        today = TodayCard(self.services.todays_workout)
-        today.ride_requested.connect(self._ride_by_id)
-        self.library_view.notice_slot.insertWidget(0, today)
-        bridge.status.connect(indicator.set_status)
-        bridge.status.connect(self._account_news)
-        bridge.status.connect(lambda _status: today.refresh())
-        self.sync_indicator, self.account_banner, self.today_card = indicator, banner, today
-        self._sync_bridge = bridge
-        try:
-            bridge.attach(sync)
-        except Exception:  # sync is a side road: the app goes on without it
-            log.exception("sync is unavailable")
-            for widget in (indicator, banner):
-                widget.hide()
+        self.sync_chrome = SyncChrome(self, self.services.sync, self.services.todays_workout)
+        self.sync_chrome.status_page_requested.connect(lambda: self.show_page("Status"))
+        self.sync_chrome.sign_in_requested.connect(self._open_account)
+        self.sync_chrome.ride_requested.connect(self.ride_by_id)
+        self.sync_chrome.status.connect(self._follow_sync)
+        self.banners.addWidget(self.sync_chrome.banner)
+        self.library_view.notice_slot.insertWidget(0, self.sync_chrome.today)
+        self.sync_chrome.attach()
 
-    def _account_news(self, status: object) -> None:
-        """A rider who never set up an account is not nagged to sign in: the banner is
-        for a sign-in that lapsed, or uploads that failed."""
-        never_signed_up = not getattr(status, "server_url", None)
-        if never_signed_up and not getattr(status, "rides_failed", 0):
-            self.account_banner.hide()
-        else:
-            self.account_banner.set_status(status)  # type: ignore[arg-type]
+    def _follow_sync(self, status: SyncStatus) -> None:
+        for screen, page in self._built_screens():
+            if screen.on_sync_status is not None:
+                screen.on_sync_status(page, status)
 
     def _open_account(self) -> None:
         page = self.show_page("Status")
         if page is not None:
             page.show_account()  # type: ignore[attr-defined]
 
-    def _ride_by_id(self, workout_id: str) -> None:
+    def ride_by_id(self, workout_id: str) -> None:
         library = self.services.library
-        entry = library.get(workout_id) if hasattr(library, "get") else None
-        if entry is None and hasattr(library, "find"):
-            entry = library.find(workout_id)
+        entry = library.get(workout_id) or library.find(workout_id)
         if entry is not None:
             self.start_ride(entry)
 
@@ -428,30 +320,10 @@ class MainWindow(QMainWindow):
         self.resume_prompt = prompt
         prompt.check()
 
-    @Slot(str)
-    def resume_ride(self, ride_id: str) -> None:
-        """Carry on an interrupted ride in place, on the ride screen."""
-        port = self.services.interrupted
-        if port is None or self.ride_active:
-            return
-        try:
-            starter, workout, ftp_w = port.starter(ride_id)
-            devices = self.services.devices
-            self.ride_view.set_devices_source(devices.live if devices is not None else None)
-            self.ride_view.start(starter, workout, ftp_w)
-        except Exception as exc:
-            log.exception("could not resume ride %s", ride_id)
-            self.statusBar().showMessage(f"Could not resume the ride: {exc}", 10_000)
-            return
-        self.library_view.set_ride_active(True)
-        self.nav_ride.setEnabled(True)
-        self.show_ride()
-
     def _setup_first_run(self) -> None:
-        settings_port = self.services.settings
-        if settings_port is None:
+        if self.services.settings is None:
             return
-        settings, _problems = settings_port.load()
+        settings, _problems = self.services.settings.load()
         if settings.first_run_done:
             return
         from app.ui.views.welcome_view import WelcomeView
@@ -466,30 +338,25 @@ class MainWindow(QMainWindow):
 
     def _set_banners_visible(self, visible: bool) -> None:
         """Hide the banners for the welcome; showing them again re-asks what they show."""
-        if not visible:
-            for name in ("resume_prompt", "account_banner"):
-                widget = getattr(self, name, None)
-                if widget is not None:
-                    widget.hide()
-            return
-        if hasattr(self, "resume_prompt"):
-            self.resume_prompt.check()
-        if self.services.sync is not None and hasattr(self, "account_banner"):
-            self._account_news(self.services.sync.status())
+        prompt, chrome = self.resume_prompt, self.sync_chrome
+        if prompt is not None:
+            prompt.check() if visible else prompt.hide()
+        if chrome is not None:
+            chrome.show_banner() if visible else chrome.banner.hide()
 
-    def _first_run_finished(self, settings: object) -> None:
+    def _first_run_finished(self, settings: RiderSettings) -> None:
         self._set_banners_visible(True)
+        assert self.services.settings is not None
         try:
-            assert self.services.settings is not None
-            self.services.settings.save(settings)  # type: ignore[arg-type]
+            self.services.settings.save(settings)
         except OSError as exc:
             self.statusBar().showMessage(f"Could not save your settings: {exc}", 10_000)
-        self._on_settings_changed(settings)
+        self.apply_settings(settings)
         self.show_library()
 
-    def _first_run_ramp_test(self, settings: object) -> None:
+    def _first_run_ramp_test(self, settings: RiderSettings) -> None:
         self._first_run_finished(settings)
-        self._ride_by_id("bundled:ramp-test")
+        self.ride_by_id("bundled:ramp-test")
 
     # -- the ride ------------------------------------------------------------------------
     @Slot(object)
@@ -497,25 +364,42 @@ class MainWindow(QMainWindow):
         if self.ride_active:
             self.show_ride()
             return
+        started = self._begin_ride(
+            lambda view: view.start(self.services.rides, entry.workout, self.services.ftp_w),
+            "Could not start the ride",
+        )
+        if started and self.resume_prompt is not None:  # one ride at a time: offered after
+            self.resume_prompt.hide()
+
+    @Slot(str)
+    def resume_ride(self, ride_id: str) -> None:
+        """Carry on an interrupted ride in place, on the ride screen."""
+        port = self.services.interrupted
+        if port is None or self.ride_active:
+            return
+
+        def resume(view: RideView) -> None:
+            starter, workout, ftp_w = port.starter(ride_id)
+            view.start(starter, workout, ftp_w)
+
+        self._begin_ride(resume, "Could not resume the ride")
+
+    def _begin_ride(self, start: Callable[[RideView], object], failure: str) -> bool:
+        """Start a ride on the ride screen; on failure the library stays usable and the
+        status bar says why."""
         view = self.ride_view
         devices = self.services.devices
         view.set_devices_source(devices.live if devices is not None else None)
         try:
-            view.start(self.services.rides, entry.workout, self.services.ftp_w)
-        except Exception as exc:  # the library stays usable; say why on the status bar
-            log.exception("could not start the ride")
-            self.statusBar().showMessage(f"Could not start the ride: {exc}", 10_000)
-            return
+            start(view)
+        except Exception as exc:
+            log.exception(failure)
+            self.statusBar().showMessage(f"{failure}: {exc}", 10_000)
+            return False
         self.library_view.set_ride_active(True)
         self.nav_ride.setEnabled(True)
-        self._hide_resume_prompt()
         self.show_ride()
-
-    def _hide_resume_prompt(self) -> None:
-        """One ride at a time: an unfinished ride is offered again after this one."""
-        prompt = getattr(self, "resume_prompt", None)
-        if prompt is not None:
-            prompt.hide()
+        return True
 
     @Slot(object, object, object, object)
     def _on_ride_finished(
@@ -526,9 +410,8 @@ class MainWindow(QMainWindow):
         trace_y: np.ndarray,
     ) -> None:
         self.library_view.set_ride_active(False)
-        prompt = getattr(self, "resume_prompt", None)
-        if prompt is not None:
-            prompt.check()
+        if self.resume_prompt is not None:
+            self.resume_prompt.check()
         if summary is None:  # discarded
             self.statusBar().showMessage("Ride discarded", 5_000)
             if self._summary_view is None or self._summary_view.summary is None:
@@ -542,14 +425,18 @@ class MainWindow(QMainWindow):
 
     # -- drag and drop: workout files and folders are imported ---------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_paths(event.mimeData()):
+        from app.ui.widgets.drop_overlay import local_paths
+
+        if local_paths(event.mimeData()):
             event.acceptProposedAction()
             self._show_drop_overlay(True)
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if _local_paths(event.mimeData()):
+        from app.ui.widgets.drop_overlay import local_paths
+
+        if local_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -558,8 +445,10 @@ class MainWindow(QMainWindow):
         self._show_drop_overlay(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from app.ui.widgets.drop_overlay import local_paths
+
         self._show_drop_overlay(False)
-        paths = _local_paths(event.mimeData())
+        paths = local_paths(event.mimeData())
         if not paths:
             event.ignore()
             return
@@ -572,18 +461,11 @@ class MainWindow(QMainWindow):
 
     def _show_drop_overlay(self, shown: bool) -> None:
         if shown and self._drop_overlay is None:
-            from PySide6.QtCore import Qt
+            from app.ui.widgets.drop_overlay import DropOverlay
 
-            self._drop_overlay = QLabel(
-                "Drop workout files or folders to add them to the library", self.centralWidget()
-            )
-            self._drop_overlay.setObjectName("DropOverlay")
-            self._drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._drop_overlay.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            self._drop_overlay = DropOverlay(self.pages.parentWidget() or self)
         if self._drop_overlay is not None:
-            self._drop_overlay.setGeometry(self.pages.geometry().adjusted(16, 16, -16, -16))
-            self._drop_overlay.setVisible(shown)
-            self._drop_overlay.raise_()
+            self._drop_overlay.cover(self.pages.geometry(), shown)
 
     @property
     def drop_overlay_visible(self) -> bool:
@@ -632,10 +514,3 @@ class MainWindow(QMainWindow):
         if not self.library_view.wait_for_imports(CLOSE_WAIT_S):
             log.warning("an import was still running %.0f s after closing", CLOSE_WAIT_S)
         super().closeEvent(event)
-
-
-def _local_paths(mime: QMimeData) -> list[Path]:
-    """The local files and folders a drag carries (web links are not imports)."""
-    if not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]

@@ -357,7 +357,7 @@ class ClientRig:
         return payloads.payload(ride_id)[1]
 
     def library(self) -> Any:
-        return self.stack.session.ports.library._get().store
+        return self.stack.session.ports.library.store
 
     def close(self) -> None:
         """The sync stack first (it stops the worker), then what was lent to it."""
@@ -372,11 +372,14 @@ def make_client(
     token: Token | None,
     *,
     clock: ShiftedClock | None = None,
-    **stack_kwargs: Any,
+    library: Any = None,
+    interval_s: float = 300.0,
+    **seams: Any,
 ) -> ClientRig:
     """A client configured for `server_url` (settings.json) with `token` in a memory token
-    store, wired by the app's own `build_sync_stack`. The worker is not started."""
-    from app.cli.sync import build_sync_stack
+    store, wired by the app's own `build_sync_stack` (`seams`: more SyncOverrides, e.g.
+    http_timeout). The worker is not started."""
+    from app.compose.sync import SyncOverrides, build_sync_stack
     from app.infra.keystore import MemoryTokenStore
     from app.infra.paths import AppPaths
     from app.infra.sync_store import update_sync_settings
@@ -386,9 +389,8 @@ def make_client(
     tokens = MemoryTokenStore(token.for_server(server_url) if token is not None else None)
     clock = clock or ShiftedClock()
     wire = WireLog()
-    stack = build_sync_stack(
-        paths, tokens=tokens, clock=clock, transport=wire, rand=lambda: 0.5, **stack_kwargs
-    )
+    overrides = SyncOverrides(tokens=tokens, clock=clock, transport=wire, rand=lambda: 0.5, **seams)
+    stack = build_sync_stack(paths, library=library, interval_s=interval_s, overrides=overrides)
     return ClientRig(paths, stack, tokens, clock, wire, SyncWatch(stack.worker))
 
 

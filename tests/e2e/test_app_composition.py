@@ -1,7 +1,6 @@
 """The desktop app as `freewheel` builds it: every screen opens, an interrupted ride is
 offered at launch and resumes in place under the same id, and nothing raises."""
 
-import argparse
 import os
 import signal
 import sqlite3
@@ -11,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.gui import build_gui_services
+from app.compose.gui import build_gui_services
+from app.compose.options import BleBackend, GuiOptions
 from app.ui.app import create_main_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,9 +39,9 @@ def rides(home):
 
 
 def test_every_screen_opens_and_an_interrupted_ride_resumes_in_place(qtbot, home, monkeypatch):
-    monkeypatch.setenv("FREEWHEEL_BLE_BACKEND", "virtual")
     crashes: list[str] = []
-    services, close = build_gui_services(argparse.Namespace(data_dir=str(home), simulate=True))
+    options = GuiOptions(home, simulate=True, ble_backend=BleBackend.VIRTUAL)
+    services, close = build_gui_services(options)
     services.crash_hook = lambda notify: None
     window = create_main_window(services)
     qtbot.addWidget(window)
@@ -87,7 +87,7 @@ def test_an_unreadable_rides_database_is_kept_aside_and_the_rider_told(qtbot, tm
     (tmp_path / "rides.db").write_bytes(b"\x00not a database" * 256)
     (tmp_path / "settings.json").write_text('{"first_run_done": true}')
     hooks = (sys.excepthook, threading.excepthook)
-    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    services, close = build_gui_services(GuiOptions(tmp_path, simulate=True))
     window = create_main_window(services)
     qtbot.addWidget(window)
     told: list[str] = []
@@ -117,7 +117,7 @@ def test_the_help_menu_saves_a_redacted_diagnostics_bundle(qtbot, tmp_path):
     (tmp_path / "settings.json").write_text(json.dumps({"first_run_done": True, "email": email}))
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "freewheel.log").write_text(f"sync for {email} with Bearer {token}\n")
-    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    services, close = build_gui_services(GuiOptions(tmp_path, simulate=True))
     services.crash_hook = lambda notify: None
     window = create_main_window(services)
     qtbot.addWidget(window)
@@ -173,7 +173,7 @@ def test_tiles_chosen_while_riding_are_saved_and_settings_reach_the_ride(qtbot, 
     import json
 
     (tmp_path / "settings.json").write_text(json.dumps({"first_run_done": True, "ftp_w": 250}))
-    services, close = build_gui_services(argparse.Namespace(data_dir=str(tmp_path), simulate=True))
+    services, close = build_gui_services(GuiOptions(tmp_path, simulate=True))
     services.crash_hook = lambda notify: None
     window = create_main_window(services)
     qtbot.addWidget(window)

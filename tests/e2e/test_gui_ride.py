@@ -9,11 +9,12 @@ from itertools import pairwise
 import pytest
 from PySide6.QtCore import Qt
 
+from app.compose.ride import build_ride_stack
 from app.infra.paths import app_paths
 from app.runtime.clock import ScaledClock
+from app.services.library import open_library
 from app.ui.app import create_main_window
 from app.ui.services import GuiServices
-from app.wiring import build_ride_stack, open_library
 
 FTP_W = 220.0
 

@@ -40,13 +40,13 @@ from sync_acceptance_support import (
     start_server_on_port,
 )
 
+from app.compose.ride import build_ride_stack
 from app.core.auth.token import TokenStorage
 from app.core.sync.status import SyncState
 from app.core.workouts.formats import write_workout
 from app.infra.export.fit_activity import encode_fit_activity
 from app.infra.export.ride_export import load_export_ride
 from app.runtime.clock import VirtualClock
-from app.wiring import build_ride_stack
 
 RIDES = 20
 OFFLINE = timedelta(weeks=6)

@@ -120,15 +120,13 @@ def test_token_in_the_secret_service_and_nowhere_else(server, tmp_path):
         pytest.skip(f"no usable Secret Service here: {probe.stdout.strip()} {probe.stderr[-300:]}")
     logs: list[str] = []
 
-    def fw(*args: str, module: str = "app.cli.sync") -> subprocess.CompletedProcess[str]:
-        result = _run([sys.executable, "-m", module, *args], env)
+    def fw(*args: str) -> subprocess.CompletedProcess[str]:
+        result = _run([sys.executable, "-m", "app", *args], env)
         logs.extend([result.stdout, result.stderr])
         return result
 
     try:
-        ride = fw(
-            "ride", "--simulate", "--workout", "recovery-spin-20", "--speed", "max", module="app"
-        )
+        ride = fw("ride", "--simulate", "--workout", "recovery-spin-20", "--speed", "max")
         assert ride.returncode == 0, ride.stderr
         signin = fw("signin", "--server", server, "--email", EMAIL)
         assert signin.returncode == 0, signin.stderr

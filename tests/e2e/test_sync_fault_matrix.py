@@ -52,11 +52,11 @@ from sync_acceptance_support import (
     start_server_on_port,
 )
 
+from app.compose.ride import build_ride_stack
 from app.core.sync.status import SyncState
 from app.infra.export.fit_activity import encode_fit_activity
 from app.infra.export.ride_export import load_export_ride
 from app.runtime.clock import ScaledClock
-from app.wiring import build_ride_stack
 
 SPEED = 20.0  # ride-seconds per real second
 RIDE_S = (45, 45)  # two short rides back to back: 4.5 s of real time

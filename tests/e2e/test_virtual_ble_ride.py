@@ -53,7 +53,7 @@ def test_devices_scan_without_bluetooth_explains_and_offers_the_simulator(tmp_pa
 
 
 def test_devices_scan_lists_the_virtual_devices(tmp_path):
-    result = freewheel("devices", "scan", "--json", home=tmp_path, FREEWHEEL_BLE_BACKEND="virtual")
+    result = freewheel("devices", "scan", "--json", "--virtual-ble", home=tmp_path)
     assert result.returncode == 0, result.stderr
     kinds = {k for device in json.loads(result.stdout)["devices"] for k in device["kinds"]}
     assert {"trainer", "power", "hr"} <= kinds

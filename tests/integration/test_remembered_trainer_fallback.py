@@ -3,13 +3,14 @@ stops the rider: the simulator rides instead and the reason is logged in plain w
 
 import logging
 
+from app.compose.options import TrainerSource
+from app.compose.ride import build_ride_stack
 from app.core.devices.roles import Role
 from app.infra.ble.remembered import RememberedDevices
 from app.infra.ble.scanner import DeviceKind, FoundDevice, TrainerProtocol
 from app.infra.paths import app_paths
 from app.infra.sim.trainer import SimulatedTrainerLink
 from app.runtime.clock import VirtualClock
-from app.wiring import build_ride_stack
 
 
 def test_an_unreachable_remembered_trainer_falls_back_to_the_simulator(tmp_path, caplog):
@@ -18,7 +19,9 @@ def test_an_unreachable_remembered_trainer_falls_back_to_the_simulator(tmp_path,
                         protocol=TrainerProtocol.FTMS)  # fmt: skip
     RememberedDevices(paths.config_dir).remember(Role.TRAINER, kickr)
     with caplog.at_level(logging.WARNING):
-        stack = build_ride_stack(paths, clock=VirtualClock(), ftp_w=200, remembered_ble=True)
+        stack = build_ride_stack(
+            paths, clock=VirtualClock(), ftp_w=200, trainer=TrainerSource.REMEMBERED
+        )
     try:
         assert isinstance(stack.trainer, SimulatedTrainerLink)
         assert any("remembered trainer not used" in r.getMessage() for r in caplog.records)

@@ -145,6 +145,11 @@ class MemoryWorkoutLibrary:
     def get(self, entry_id: str) -> CatalogEntry | None:
         return next((e for e in self._entries if e.id == entry_id), None)
 
+    def find(self, name_or_id: str) -> CatalogEntry | None:
+        return self.get(name_or_id) or next(
+            (e for e in self._entries if e.name == name_or_id), None
+        )
+
     def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry:
         updated = replace(next(e for e in self._entries if e.id == entry_id), favourite=favourite)
         self._entries = [updated if e.id == entry_id else e for e in self._entries]

@@ -1,5 +1,6 @@
 """The Calendar screen over a real library.db: the cached calendar written as the sync
-worker writes it (`LibraryStore.store_calendar`), read through `app.cli.calendar_port`."""
+worker writes it (`LibraryStore.store_calendar`), read through the composition root's
+adapter (`app.compose.gui_adapters.calendar`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.cli.calendar_port import calendar_source
+from app.compose.gui_adapters.calendar import LibraryCalendar as calendar_source
 from app.infra.store.library_db import LibraryStore, SyncedWorkout
 from app.ui import display
 from app.ui.ports.calendar import MISSING_WORKOUT_NAME, PlannedWorkout

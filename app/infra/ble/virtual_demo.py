@@ -1,5 +1,5 @@
-"""A virtual radio populated with one of each virtual device, for `FREEWHEEL_BLE_BACKEND=virtual`
-(`freewheel devices scan`) and `freewheel ride --virtual-ble`.
+"""A virtual radio populated with one of each virtual device, for `--virtual-ble`
+(`freewheel devices scan`, `freewheel ride`, the desktop app's Devices screen).
 
 The `app.infra.ble.virtual` package (bumble) is imported lazily: it is an optional
 dependency (extras `test` / `virtual`), and the app must start without it.
@@ -13,7 +13,6 @@ FE-C trainer, so a scan shows every kind. Everything runs on the event loop that
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,15 +36,12 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "BACKEND_ENV",
     "DemoRadio",
     "make_virtual_trainer_link",
     "open_virtual_radio_with_demo_devices",
     "start_virtual_demo",
-    "virtual_backend_requested",
 ]
 
-BACKEND_ENV = "FREEWHEEL_BLE_BACKEND"
 POWER_METER_SCALE = 0.97
 """The demo power meter reads the trainer's power this much low."""
 _BASE_NOTIFY_HZ = 4.0
@@ -60,11 +56,6 @@ class _RealTimeClock:
 
     def wall(self) -> datetime:
         return datetime.now(UTC)
-
-
-def virtual_backend_requested() -> bool:
-    """FREEWHEEL_BLE_BACKEND=virtual: use the in-process virtual radio, not the OS stack."""
-    return os.environ.get(BACKEND_ENV, "").strip().lower() == "virtual"
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the Calendar screen needs from the rest of the program: the planned workouts.
 
 The composition root fills `CalendarSource` in from the cached calendar and the library
-(`app.cli.calendar_port.calendar_source`); the UI never imports app.infra. Everything
+(`app.compose.gui_adapters.calendar.LibraryCalendar`); the UI never imports app.infra. Everything
 comes from caches on this computer, so the screen works offline.
 
 Threading: `planned()` runs on the UI thread and must return quickly (one small SQLite

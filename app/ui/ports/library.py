@@ -47,7 +47,7 @@ class ImportReport(Protocol):
 class WorkoutLibrary(Protocol):
     """The workout library as the UI sees it.
 
-    `entries`, `get` and `set_favourite` run on the UI thread and must be fast (an
+    `entries`, `get`, `find` and `set_favourite` run on the UI thread and must be fast (an
     in-memory list or an indexed cache); the browser filters `entries()` with
     `catalog.query` on every keystroke. `import_paths` reads files and may take seconds:
     the UI calls it on a worker thread, so it must be thread-safe.
@@ -56,6 +56,10 @@ class WorkoutLibrary(Protocol):
     def entries(self) -> list[CatalogEntry]: ...
 
     def get(self, entry_id: str) -> CatalogEntry | None: ...
+
+    def find(self, name_or_id: str) -> CatalogEntry | None:
+        """By id, file stem or name (a calendar or today card may know only the name)."""
+        ...
 
     def set_favourite(self, entry_id: str, favourite: bool) -> CatalogEntry: ...
 

@@ -11,7 +11,7 @@ import pytest
 from ble_harness import Changes, RealClock, run
 from bumble.gatt import Characteristic, Service
 
-from app.cli.devices import add_devices_parser, devices_command
+from app.cli.devices import add_parsers
 from app.core.devices.fec import TargetPower, TrackResistance
 from app.core.devices.roles import Role
 from app.core.devices.uuids import CSC_MEASUREMENT_UUID16, CSC_SERVICE_UUID16
@@ -302,13 +302,14 @@ def cli(*argv: str) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir")
     common.add_argument("--json", action="store_true")
-    add_devices_parser(parser.add_subparsers(dest="command"), common)
-    return devices_command(parser.parse_args(list(argv)))
+    add_parsers(parser.add_subparsers(dest="command"), common)
+    args = parser.parse_args(list(argv))
+    return int(args.run(args))
 
 
 def test_cli_scans_the_virtual_radio(monkeypatch, capsys, tmp_path) -> None:
-    monkeypatch.setenv("FREEWHEEL_BLE_BACKEND", "virtual")
-    assert cli("devices", "scan", "--timeout", "0.2", "--json", "--data-dir", str(tmp_path)) == 0
+    virtual = ("--virtual-ble", "--data-dir", str(tmp_path))
+    assert cli("devices", "scan", "--timeout", "0.2", "--json", *virtual) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["error"] is None
     protocols = {d["protocol"] for d in payload["devices"]}
@@ -316,9 +317,7 @@ def test_cli_scans_the_virtual_radio(monkeypatch, capsys, tmp_path) -> None:
     kinds = {k for d in payload["devices"] for k in d["kinds"]}
     assert kinds == {"trainer", "power", "hr"}
 
-    assert (
-        cli("devices", "scan", "--timeout", "0.2", "--remember", "--data-dir", str(tmp_path)) == 0
-    )
+    assert cli("devices", "scan", "--timeout", "0.2", "--remember", *virtual) == 0
     out, err = capsys.readouterr()
     assert "Freewheel FTMS" in out and "Remembered trainer: Freewheel FTMS" in err
     stored = json.loads((tmp_path / "devices.json").read_text())
@@ -328,7 +327,6 @@ def test_cli_scans_the_virtual_radio(monkeypatch, capsys, tmp_path) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="D-Bus system bus is Linux")
 def test_cli_without_bluetooth_prints_plain_words_and_exits_1(monkeypatch, capsys) -> None:
-    monkeypatch.delenv("FREEWHEEL_BLE_BACKEND", raising=False)
     # point bleak's BlueZ backend at a system bus socket that does not exist
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/freewheel-test-bus")
     assert cli("devices", "scan", "--timeout", "0.5") == 1
@@ -340,7 +338,7 @@ def test_cli_without_bluetooth_prints_plain_words_and_exits_1(monkeypatch, capsy
 
 
 def test_cli_rejects_a_bad_timeout() -> None:
-    from app.main import UsageError
+    from app.cli.exits import UsageError
 
     with pytest.raises(UsageError):
         cli("devices", "scan", "--timeout", "0")

@@ -50,11 +50,13 @@ def make_client(tmp_path: Path):
         server: ServerProcess,
         name: str = "client",
         transport: RecordingTransport | None = None,
-        **kwargs: Any,
+        interval_s: float = 300.0,
+        **seams: Any,
     ) -> Client:
         """A signed-in client in tmp_path/name (the same name: the same folders, e.g. the
-        app started again); `transport` a RecordingTransport (subclass) of the test's own."""
-        from app.cli.sync import build_sync_stack
+        app started again); `transport` a RecordingTransport (subclass) of the test's own;
+        `seams` more SyncOverrides (wait, http_timeout)."""
+        from app.compose.sync import SyncOverrides, build_sync_stack
 
         root = tmp_path / name
         paths = AppPaths(root / "data", root / "cache", root / "config").ensure()
@@ -64,9 +66,10 @@ def make_client(tmp_path: Path):
         update_sync_settings(paths.settings_file, server_url=server.url)
         clock = ShiftedClock()
         transport = transport or RecordingTransport()
-        stack = build_sync_stack(
-            paths, tokens=tokens, clock=clock, transport=transport, rand=lambda: 0.5, **kwargs
+        overrides = SyncOverrides(
+            tokens=tokens, clock=clock, transport=transport, rand=lambda: 0.5, **seams
         )
+        stack = build_sync_stack(paths, interval_s=interval_s, overrides=overrides)
         made.append(stack)
         return Client(paths, stack, tokens, clock, transport)
 

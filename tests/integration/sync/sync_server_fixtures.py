@@ -164,7 +164,7 @@ class Client:
         return self.stack.worker.run_once("test")
 
     def library(self) -> Any:
-        return self.stack.session.ports.library._get().store
+        return self.stack.session.ports.library.store
 
     def outbox_state(self, ride_id: str) -> tuple[str, int, str | None]:
         import sqlite3

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from sync_server_fixtures import EMAIL, PASSWORD, ROOT, start_server
 
-SYNC = [sys.executable, "-m", "app.cli.sync"]
+SYNC = [sys.executable, "-m", "app"]
 
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -173,7 +173,7 @@ def test_close_during_a_long_first_library_sync_stops_at_a_page_boundary(server,
     assert stack.worker.stop(0)  # the worker's thread has ended
 
     # what it committed: five pages, with the cursor of the fifth
-    from app.wiring import open_library
+    from app.services.library import open_library
 
     library = open_library(client.paths)
     try:

@@ -1,6 +1,6 @@
-"""Builds the parts every front end (desktop app, headless CLI) rides with.
+"""The ride stack every front end (desktop app, headless CLI) rides with: a device loop,
+a trainer, the journal and the ride controller.
 
-Part of the composition root: the one place, with main.py, that knows infra and runtime.
 Nothing here touches the network: the ride path needs no account, server or Bluetooth.
 Imports are local to each builder so the desktop app can show its library before the
 device loop, the simulator and the journal are even imported.
@@ -11,22 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from app.infra.paths import AppPaths, resources_dir
+from app.compose.options import TrainerSource
 
 if TYPE_CHECKING:
-    from app.cli.sync import SyncStack
     from app.core.ports import TrainerLink
     from app.core.ride.erg import ErgSettings
-    from app.core.sync.status import SyncStatus
     from app.core.workouts.model import Workout
+    from app.infra.ble.virtual_demo import DemoRadio
+    from app.infra.paths import AppPaths
     from app.infra.sim.trainer import SimulatedTrainerLink
     from app.infra.store.journal import JournaledRide, JournalWriter
-    from app.infra.store.library_db import LibraryStore
     from app.runtime.device_loop import DeviceLoop
     from app.runtime.ride_control import RideController, RideHandle
-    from app.runtime.ride_runner import LoopClock
+    from app.runtime.ride_runner import LoopClock, RideObserver
 
 DEFAULT_FTP_W = 200.0
 
@@ -39,16 +38,6 @@ def make_clock(speed: str | float) -> LoopClock:
         return VirtualClock()
     factor = float(speed)
     return MonotonicClock() if factor == 1 else ScaledClock(factor)
-
-
-def open_library(paths: AppPaths) -> LibraryStore:
-    """The library cache, with the bundled workouts synced in."""
-    from app.infra.store.library_db import LibraryStore
-
-    paths.ensure()
-    return LibraryStore(
-        paths.cache_dir / "library.db", resources_dir() / "workouts", paths.imported_dir
-    )
 
 
 def make_sim_trainer(clock: LoopClock, ftp_w: float, seed: int = 1) -> SimulatedTrainerLink:
@@ -69,10 +58,19 @@ class RideStack:
     controller: RideController
     recovered_rides_db: Path | None = None  # where an unreadable rides.db was moved
     current: RideHandle | None = None
-    virtual_demo: Any = None  # the virtual radio behind --virtual-ble
+    virtual_demo: DemoRadio | None = None  # the virtual radio behind --virtual-ble
 
-    def start(self, workout: Workout, **kwargs: Any) -> RideHandle:
-        self.current = self.controller.start(workout, **kwargs)
+    def start(
+        self,
+        workout: Workout,
+        *,
+        ftp_w: float,
+        intensity_pct: int = 100,
+        observers: list[RideObserver] | None = None,
+    ) -> RideHandle:
+        self.current = self.controller.start(
+            workout, ftp_w=ftp_w, intensity_pct=intensity_pct, observers=observers
+        )
         self._route_reconnects()
         return self.current
 
@@ -81,13 +79,15 @@ class RideStack:
         if self.current is not None and hasattr(self.trainer, "restore_control"):
             self.trainer.restore_control = self.current.restore_control
 
-    def resume(self, ride: JournaledRide, **kwargs: Any) -> RideHandle:
+    def resume(
+        self, ride: JournaledRide, *, observers: list[RideObserver] | None = None
+    ) -> RideHandle:
         """Carry on an interrupted ride from the journal, under the same ride id."""
         from app.core.workouts.json_form import workout_from_json
 
         workout = workout_from_json(ride.workout_json, source=f"ride {ride.id}")
         self.current = self.controller.resume(
-            ride.id, workout, ride.samples, ride.resume, ftp_w=ride.ftp_w, **kwargs
+            ride.id, workout, ride.samples, ride.resume, ftp_w=ride.ftp_w, observers=observers
         )
         self._route_reconnects()
         return self.current
@@ -105,43 +105,6 @@ class RideStack:
             self.loop.submit(self.virtual_demo.close()).result(5)
         self.loop.stop()
         self.journal.close()
-
-
-class _AfterRide:
-    """A RideObserver that tells the sync worker a ride ended; it only sets a flag."""
-
-    def __init__(self, notify: Callable[[], None]) -> None:
-        self._notify = notify
-
-    def on_sample(self, sample: object, status: object) -> None:
-        pass
-
-    def on_status(self, status: object) -> None:
-        pass
-
-    def on_finished(self, summary: object, status: object) -> None:
-        self._notify()
-
-    def on_trainer_message(self, message: str) -> None:
-        pass
-
-
-def build_sync(
-    paths: AppPaths, library: LibraryStore, on_status: Callable[[SyncStatus], None]
-) -> SyncStack | None:
-    """The sync worker, started; None if it cannot be built — sync never blocks riding."""
-    import logging
-
-    from app.cli.sync import build_sync_stack
-
-    try:
-        stack = build_sync_stack(paths, library=library)
-    except Exception:
-        logging.getLogger(__name__).exception("sync unavailable")
-        return None
-    stack.worker.add_listener(on_status)
-    stack.worker.start()
-    return stack
 
 
 def remembered_trainer(
@@ -177,14 +140,16 @@ def build_ride_stack(
     seed: int = 1,
     erg: ErgSettings | None = None,
     after_ride: Callable[[], None] | None = None,
-    virtual_ble: bool = False,
-    remembered_ble: bool = False,
+    trainer: TrainerSource = TrainerSource.SIMULATED,
     power_match: bool = True,
 ) -> RideStack:
+    """A started device loop with the trainer `trainer` names (a remembered one that
+    cannot be reached falls back to the simulator), the journal writer (rides.db checked
+    first: an unreadable file is moved aside) and a controller whose rides are journaled;
+    `after_ride` is told when each ride ends (the sync worker's cue)."""
     from app.infra.store.journal import JournalObserver, JournalWriter, recover_rides_db
     from app.runtime.device_loop import DeviceLoop
     from app.runtime.ride_control import RideController, RideInfo
-    from app.runtime.ride_runner import RideObserver
 
     paths.ensure()
     recovered = recover_rides_db(paths.rides_db)
@@ -196,21 +161,7 @@ def build_ride_stack(
 
     journal = JournalWriter(paths.rides_db, on_problem=on_problem)
     loop = DeviceLoop().start()
-    demo = None
-    trainer: TrainerLink
-    if virtual_ble:
-        from app.infra.ble.virtual_demo import make_virtual_trainer_link, start_virtual_demo
-
-        speed = float(getattr(clock, "speed", 1.0))
-        demo = loop.submit(start_virtual_demo(ftp_w=ftp_w, seed=seed, time_scale=speed)).result()
-        trainer = make_virtual_trainer_link(demo, clock)
-    else:
-        remembered = (
-            remembered_trainer(paths, clock, loop, power_match=power_match)
-            if remembered_ble
-            else None
-        )
-        trainer = remembered or (make_sim_trainer(clock, ftp_w, seed))
+    link, demo = _trainer_link(trainer, paths, clock, loop, ftp_w, seed, power_match)
 
     def journal_sinks(info: RideInfo) -> list[RideObserver]:
         from app.core.workouts.json_form import workout_to_json
@@ -227,7 +178,49 @@ def build_ride_stack(
         extra: list[RideObserver] = [_AfterRide(after_ride)] if after_ride else []
         return [observer, *extra]
 
-    controller = RideController(loop, trainer, clock, sinks=journal_sinks, erg=erg)
-    stack = RideStack(loop, clock, trainer, journal, controller, recovered, virtual_demo=demo)
+    controller = RideController(loop, link, clock, sinks=journal_sinks, erg=erg)
+    stack = RideStack(loop, clock, link, journal, controller, recovered, virtual_demo=demo)
     problems.append(stack.tell_rider)
     return stack
+
+
+def _trainer_link(
+    source: TrainerSource,
+    paths: AppPaths,
+    clock: LoopClock,
+    loop: DeviceLoop,
+    ftp_w: float,
+    seed: int,
+    power_match: bool,
+) -> tuple[TrainerLink, DemoRadio | None]:
+    if source is TrainerSource.VIRTUAL_BLE:
+        from app.infra.ble.virtual_demo import make_virtual_trainer_link, start_virtual_demo
+
+        speed = float(getattr(clock, "speed", 1.0))
+        demo = loop.submit(start_virtual_demo(ftp_w=ftp_w, seed=seed, time_scale=speed)).result()
+        return make_virtual_trainer_link(demo, clock), demo
+    remembered = (
+        remembered_trainer(paths, clock, loop, power_match=power_match)
+        if source is TrainerSource.REMEMBERED
+        else None
+    )
+    return remembered or make_sim_trainer(clock, ftp_w, seed), None
+
+
+class _AfterRide:
+    """A RideObserver that tells the sync worker a ride ended; it only sets a flag."""
+
+    def __init__(self, notify: Callable[[], None]) -> None:
+        self._notify = notify
+
+    def on_sample(self, sample: object, status: object) -> None:
+        pass
+
+    def on_status(self, status: object) -> None:
+        pass
+
+    def on_finished(self, summary: object, status: object) -> None:
+        self._notify()
+
+    def on_trainer_message(self, message: str) -> None:
+        pass
