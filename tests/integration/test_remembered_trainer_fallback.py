@@ -4,8 +4,9 @@ stops the rider: the simulator rides instead and the reason is logged in plain w
 import logging
 
 from app.core.devices.roles import Role
+from app.infra.ble.links.registry import TrainerProtocol
 from app.infra.ble.remembered import RememberedDevices
-from app.infra.ble.scanner import DeviceKind, FoundDevice, TrainerProtocol
+from app.infra.ble.scanner import DeviceKind, FoundDevice
 from app.infra.paths import app_paths
 from app.infra.sim.trainer import SimulatedTrainerLink
 from app.runtime.clock import VirtualClock
