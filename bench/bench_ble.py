@@ -1,7 +1,7 @@
 """The BLE path over the virtual radio: notification latency, control round trip, reconnect
 and the CPU cost of notifications.
 
-Every measurement drives the production links (`BleakTrainerLink`, `RidingDevices` with
+Every measurement drives the production links (`FtmsTrainerLink`, `RidingDevices` with
 its `ConnectionSupervisor`) on real `bleak.BleakClient` objects whose backend is the
 in-process virtual radio (bumble), on a fresh `asyncio.run` loop and a fresh radio per run.
 What is measured is our stack plus bleak plus *both* bumble stacks (central and the
@@ -23,8 +23,8 @@ from typing import TypeVar
 from app.core.devices.uuids import FTMS_INDOOR_BIKE_DATA_UUID, normalize_uuid
 from app.core.ports import ControlCommand, TrainerMode
 from app.infra.ble.connection import NotificationHandler
+from app.infra.ble.links.ftms import FtmsTrainerLink
 from app.infra.ble.supervisor import ConnectionSupervisor, DeviceSession
-from app.infra.ble.trainer_link import BleakTrainerLink
 from app.infra.ble.virtual import VirtualFtmsTrainer, VirtualRadio
 from app.infra.ble.virtual.encoders import encode_indoor_bike_data
 from app.infra.ble.virtual_demo import make_virtual_trainer_link
@@ -90,9 +90,9 @@ async def _connected_link(
     radio: VirtualRadio,
     trainer: VirtualFtmsTrainer,
     *,
-    before_connect: Callable[[BleakTrainerLink], None] | None = None,
-) -> BleakTrainerLink:
-    link = BleakTrainerLink(
+    before_connect: Callable[[FtmsTrainerLink], None] | None = None,
+) -> FtmsTrainerLink:
+    link = FtmsTrainerLink(
         trainer.address, name=trainer.name, clock=MonotonicClock(), backend=radio.client_backend
     )
     if before_connect is not None:
@@ -293,7 +293,7 @@ def measure_cpu(notifications: int) -> CpuRun:
         timing = [False]
         link_cpu = [0.0]
 
-        def wrap_subscribe(link: BleakTrainerLink) -> None:
+        def wrap_subscribe(link: FtmsTrainerLink) -> None:
             """Wrap the handler the link subscribes to Indoor Bike Data with (instance-level;
             the app code is untouched): signal the bench and, when asked, time it."""
             subscribe = link.conn.subscribe
@@ -378,7 +378,7 @@ def run(sizes: Sizes = FULL) -> list[Figure]:
     whole_ms = statistics.median(_ms(c.whole_s) * per_1000 for c in cpu)
     link_ms = statistics.median(_ms(c.link_s) * per_1000 for c in cpu)
     return [
-        Figure("ble: notification -> BleakTrainerLink.latest()",
+        Figure("ble: notification -> FtmsTrainerLink.latest()",
                _ms(_median_of_runs(latency)), "ms",
                spread(latency, f"{sizes.notifications} IBD records")),
         Figure("ble: apply(ERG) control-point round trip",

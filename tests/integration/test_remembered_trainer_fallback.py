@@ -6,8 +6,9 @@ import logging
 from app.compose.options import TrainerSource
 from app.compose.ride import build_ride_stack
 from app.core.devices.roles import Role
+from app.infra.ble.links.registry import TrainerProtocol
 from app.infra.ble.remembered import RememberedDevices
-from app.infra.ble.scanner import DeviceKind, FoundDevice, TrainerProtocol
+from app.infra.ble.scanner import DeviceKind, FoundDevice
 from app.infra.paths import app_paths
 from app.infra.sim.trainer import SimulatedTrainerLink
 from app.runtime.clock import VirtualClock

@@ -1,8 +1,10 @@
 """Bluetooth LE trainers and sensors through bleak (see ARCHITECTURE.md, infra/ble).
 
 - `scanner`: `scan()` -> `FoundDevice`s classified by advertised services
-- `trainer_link`: `BleakTrainerLink` (FTMS), `WahooTrainerLink`, `FecTrainerLink`, `link_for`
-- `sensors`: `PowerMeterLink`, `HeartRateLink`, `CadenceSensorLink`
+- `links`: one module per protocol: `links.ftms.FtmsTrainerLink`, `links.wahoo`,
+  `links.fec`, `links.sensors` (`PowerMeterLink`, `HeartRateLink`, `CadenceSensorLink`),
+  and `links.registry`: the table of trainer protocols and `link_for`
+- `lifecycle`, `connection`, `telemetry`: what every link does the same way
 - `supervisor`: `ConnectionSupervisor` (reconnect with backoff), `RidingDevices` (the ride's
   one `TrainerLink`: roles merged with failover, power match)
 - `remembered`: last-used device per role in config_dir/devices.json

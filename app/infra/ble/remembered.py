@@ -29,10 +29,10 @@ from bleak.backends.client import BaseBleakClient
 
 from app.core.devices.roles import Role
 from app.core.ports import Clock
-from app.infra.ble.scanner import DeviceKind, FoundDevice, TrainerProtocol
-from app.infra.ble.sensors import CadenceSensorLink, HeartRateLink, PowerMeterLink
+from app.infra.ble.links.registry import TrainerProtocol, link_for
+from app.infra.ble.links.sensors import CadenceSensorLink, HeartRateLink, PowerMeterLink
+from app.infra.ble.scanner import DeviceKind, FoundDevice
 from app.infra.ble.supervisor import ConnectionSupervisor, RidingDevices
-from app.infra.ble.trainer_link import link_for
 
 log = logging.getLogger(__name__)
 

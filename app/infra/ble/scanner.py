@@ -1,9 +1,10 @@
 """Find trainers and sensors nearby: `await scan(5.0)`.
 
-Scans with an OR-list of the services Freewheel can use (FTMS, Cycling Power, Heart Rate,
-CSC, Tacx FE-C, Wahoo) and classifies each device by what it advertises. Many trainers
-advertise only Cycling Power (legacy Wahoo KICKR) or only FE-C (Tacx), so a trainer is
-recognised by any of FTMS, FE-C or a Wahoo control service (or a KICKR-named CPS device).
+Scans with an OR-list of the services Freewheel can use (the trainer protocols' and the
+sensors': Cycling Power, Heart Rate, CSC) and classifies each device by what it
+advertises. A trainer is recognised by the table of trainer protocols
+(`app.infra.ble.links.registry`): many advertise only FE-C (Tacx) or only Cycling Power
+with a KICKR name (legacy Wahoo), not FTMS.
 
 Any failure (no adapter, Bluetooth off, no D-Bus, ...) raises `BluetoothUnavailable`
 carrying `explain(exc)`: a plain-words problem, never a traceback.
@@ -24,13 +25,15 @@ from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from app.core.devices.uuids import (
     CSC_SERVICE_UUID,
     CYCLING_POWER_SERVICE_UUID,
-    FEC_SERVICE_UUID,
-    FTMS_SERVICE_UUID,
     HEART_RATE_SERVICE_UUID,
-    WAHOO_FITNESS_MACHINE_SERVICE_UUID,
     normalize_uuid,
 )
 from app.infra.ble.errors import BluetoothUnavailable, explain
+from app.infra.ble.links.registry import (
+    TRAINER_SERVICE_UUIDS,
+    TrainerProtocol,
+    recognised_protocol,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +41,11 @@ __all__ = [
     "SCAN_SERVICE_UUIDS",
     "DeviceKind",
     "FoundDevice",
-    "TrainerProtocol",
     "classify",
     "scan",
 ]
 
 DEFAULT_SCAN_TIMEOUT_S = 5.0
-SCAN_SERVICE_UUIDS: tuple[str, ...] = (
-    FTMS_SERVICE_UUID,
-    CYCLING_POWER_SERVICE_UUID,
-    HEART_RATE_SERVICE_UUID,
-    CSC_SERVICE_UUID,
-    FEC_SERVICE_UUID,
-    WAHOO_FITNESS_MACHINE_SERVICE_UUID,
-)
-
-_WAHOO_NAMES = ("kickr", "wahoo")
 
 
 class DeviceKind(StrEnum):
@@ -63,12 +55,15 @@ class DeviceKind(StrEnum):
     CADENCE = "cadence"
 
 
-class TrainerProtocol(StrEnum):
-    """How a trainer is controlled; the order of preference when several are offered."""
-
-    FTMS = "ftms"
-    FEC = "fec"
-    WAHOO = "wahoo"
+SENSOR_SERVICES: dict[str, DeviceKind] = {
+    CYCLING_POWER_SERVICE_UUID: DeviceKind.POWER,
+    HEART_RATE_SERVICE_UUID: DeviceKind.HR,
+    CSC_SERVICE_UUID: DeviceKind.CADENCE,
+}
+"""The service that makes a device a sensor of each kind (a trainer may be one too)."""
+SCAN_SERVICE_UUIDS: tuple[str, ...] = tuple(
+    dict.fromkeys((*TRAINER_SERVICE_UUIDS, *SENSOR_SERVICES))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,26 +99,10 @@ def classify(
 ) -> tuple[frozenset[DeviceKind], TrainerProtocol | None]:
     """Kinds and trainer protocol from advertised (or discovered) service UUIDs."""
     services = {normalize_uuid(uuid) for uuid in service_uuids}
-    lowered = (name or "").lower()
-    kinds: set[DeviceKind] = set()
-    protocol: TrainerProtocol | None = None
-    wahoo = WAHOO_FITNESS_MACHINE_SERVICE_UUID in services or (
-        CYCLING_POWER_SERVICE_UUID in services and any(w in lowered for w in _WAHOO_NAMES)
-    )
-    if FTMS_SERVICE_UUID in services:
-        protocol = TrainerProtocol.FTMS
-    elif FEC_SERVICE_UUID in services:
-        protocol = TrainerProtocol.FEC
-    elif wahoo:
-        protocol = TrainerProtocol.WAHOO
+    protocol = recognised_protocol(services, name)
+    kinds = {kind for uuid, kind in SENSOR_SERVICES.items() if uuid in services}
     if protocol is not None:
         kinds.add(DeviceKind.TRAINER)
-    if CYCLING_POWER_SERVICE_UUID in services:
-        kinds.add(DeviceKind.POWER)
-    if HEART_RATE_SERVICE_UUID in services:
-        kinds.add(DeviceKind.HR)
-    if CSC_SERVICE_UUID in services:
-        kinds.add(DeviceKind.CADENCE)
     return frozenset(kinds), protocol
 
 

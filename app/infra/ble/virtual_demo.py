@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from app.core.ports import Clock
-from app.infra.ble.sensors import HeartRateLink, PowerMeterLink
+from app.infra.ble.links.ftms import FtmsTrainerLink
+from app.infra.ble.links.sensors import HeartRateLink, PowerMeterLink
 from app.infra.ble.supervisor import ConnectionSupervisor, RidingDevices
-from app.infra.ble.trainer_link import BleakTrainerLink
 
 if TYPE_CHECKING:
     from app.infra.ble.virtual import (
@@ -170,7 +170,7 @@ def make_virtual_trainer_link(
     )
     hr = None if strap is None else HeartRateLink(strap.address, name=strap.name, **common)
     return RidingDevices(
-        BleakTrainerLink(trainer.address, name=trainer.name, **common),
+        FtmsTrainerLink(trainer.address, name=trainer.name, **common),
         clock=clock,
         power_meter=power,
         hr_strap=hr,

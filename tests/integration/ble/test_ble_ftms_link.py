@@ -1,4 +1,4 @@
-"""BleakTrainerLink (FTMS) with the REAL bleak.BleakClient over the virtual radio (bumble).
+"""FtmsTrainerLink (FTMS) with the REAL bleak.BleakClient over the virtual radio (bumble).
 
 Each test builds its own radio; every wait awaits an event (a notification, a status),
 bounded by asyncio.timeout; nothing sleeps.
@@ -14,8 +14,9 @@ from ble_harness import Changes, ManualClock, RealClock, run
 from app.core.devices.ftms import ControlOpCode, MachineStatusOpCode, ResultCode
 from app.core.ports import ControlCommand, TrainerMode
 from app.infra.ble.errors import ControlPointTimeout, TrainerCommandError, explain
-from app.infra.ble.scanner import TrainerProtocol, scan
-from app.infra.ble.trainer_link import BleakTrainerLink, link_for
+from app.infra.ble.links.ftms import FtmsTrainerLink
+from app.infra.ble.links.registry import TrainerProtocol, link_for
+from app.infra.ble.scanner import scan
 from app.infra.ble.virtual import VirtualFtmsTrainer, VirtualRadio
 from app.infra.sim.physics import TrainerPhysics
 
@@ -31,7 +32,7 @@ def ops(trainer: VirtualFtmsTrainer) -> list[ControlOpCode]:
 
 
 async def connected(radio: VirtualRadio, trainer: VirtualFtmsTrainer, clock=None, **kwargs):
-    link = BleakTrainerLink(
+    link = FtmsTrainerLink(
         trainer.address, clock=clock or RealClock(), backend=radio.client_backend, **kwargs
     )
     await link.connect()
@@ -48,7 +49,7 @@ def test_scan_connect_take_control_and_erg_power_converges() -> None:
             found = await scan(0.1, backend=radio.scanner_backend)
             assert [f.protocol for f in found] == [TrainerProtocol.FTMS]
             link = link_for(found[0], clock=RealClock(), backend=radio.client_backend)
-            assert isinstance(link, BleakTrainerLink)
+            assert isinstance(link, FtmsTrainerLink)
             await link.connect()
             # a BLEDevice from the scan: bleak-retry-connector's establish_connection is used
             assert link.conn.used_retry_connector is True
@@ -85,9 +86,7 @@ def test_control_not_permitted_is_a_clear_error_after_one_retry() -> None:
             trainer = VirtualFtmsTrainer()
             trainer.faults.control_not_permitted = True
             await radio.add(trainer)
-            link = BleakTrainerLink(
-                trainer.address, clock=RealClock(), backend=radio.client_backend
-            )
+            link = FtmsTrainerLink(trainer.address, clock=RealClock(), backend=radio.client_backend)
             with pytest.raises(TrainerCommandError) as caught:
                 await link.connect()
             assert caught.value.result is ResultCode.CONTROL_NOT_PERMITTED
@@ -234,9 +233,7 @@ def test_control_lost_on_a_timer_fault_is_noticed_from_machine_status() -> None:
             trainer = VirtualFtmsTrainer()
             trainer.faults.lose_control_after_s = 0.05
             await radio.add(trainer)
-            link = BleakTrainerLink(
-                trainer.address, clock=RealClock(), backend=radio.client_backend
-            )
+            link = FtmsTrainerLink(trainer.address, clock=RealClock(), backend=radio.client_backend)
             changes = Changes()
             link.add_status_listener(changes.kick)
             await link.connect()

@@ -18,15 +18,13 @@ from app.core.devices.uuids import CSC_MEASUREMENT_UUID16, CSC_SERVICE_UUID16
 from app.core.devices.wahoo import WahooOpCode
 from app.core.ports import ControlCommand, TrainerMode
 from app.infra.ble.errors import ControlPointTimeout, TrainerCommandError
+from app.infra.ble.links.fec import FecTrainerLink
+from app.infra.ble.links.ftms import FtmsTrainerLink
+from app.infra.ble.links.registry import TrainerProtocol, link_for
+from app.infra.ble.links.sensors import CadenceSensorLink, HeartRateLink, PowerMeterLink
+from app.infra.ble.links.wahoo import WahooTrainerLink
 from app.infra.ble.remembered import RememberedDevices, open_remembered_devices
-from app.infra.ble.scanner import DeviceKind, TrainerProtocol, scan
-from app.infra.ble.sensors import CadenceSensorLink, HeartRateLink, PowerMeterLink
-from app.infra.ble.trainer_link import (
-    BleakTrainerLink,
-    FecTrainerLink,
-    WahooTrainerLink,
-    link_for,
-)
+from app.infra.ble.scanner import DeviceKind, scan
 from app.infra.ble.virtual import (
     CustomPeripheral,
     VirtualFecTrainer,
@@ -277,7 +275,7 @@ def test_remembered_devices_reconnect_by_address_without_a_scan(tmp_path) -> Non
                 again, clock=RealClock(), backend=demo.radio.client_backend
             )
             assert devices is not None
-            assert isinstance(devices.trainer, BleakTrainerLink)
+            assert isinstance(devices.trainer, FtmsTrainerLink)
             assert devices.trainer.conn.used_retry_connector is None
             await devices.connect()
             assert devices.trainer.conn.used_retry_connector is False  # an address: BleakClient

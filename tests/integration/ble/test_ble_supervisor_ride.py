@@ -14,9 +14,9 @@ from app.core.ports import ControlCommand, TrainerMode
 from app.core.ride.session import RideSession
 from app.core.workouts.model import Step, StepKind, Workout
 from app.infra.ble.errors import TrainerLinkError
-from app.infra.ble.sensors import HeartRateLink, PowerMeterLink
+from app.infra.ble.links.ftms import FtmsTrainerLink
+from app.infra.ble.links.sensors import HeartRateLink, PowerMeterLink
 from app.infra.ble.supervisor import ConnectionSupervisor, RidingDevices, SessionState
-from app.infra.ble.trainer_link import BleakTrainerLink
 from app.infra.ble.virtual import (
     VirtualFtmsTrainer,
     VirtualHeartRateStrap,
@@ -70,7 +70,7 @@ def test_disconnect_mid_ride_reconnects_re_requests_control_and_ramps_the_target
             clock = ScaledClock(SPEED)
             changes = Changes()
             supervisor = ConnectionSupervisor(clock, sleep=no_wait)
-            link = BleakTrainerLink(trainer.address, clock=clock, backend=radio.client_backend)
+            link = FtmsTrainerLink(trainer.address, clock=clock, backend=radio.client_backend)
             link.telemetry.add_listener(changes.kick)
             devices = RidingDevices(link, clock=clock, supervisor=supervisor)
             session = RideSession(
@@ -135,7 +135,7 @@ def test_without_a_restore_hook_the_last_target_is_reapplied_after_reconnect() -
             supervisor = ConnectionSupervisor(clock, sleep=no_wait)
             changes = Changes()
             supervisor.on_reconnected.append(changes.kick)
-            link = BleakTrainerLink(trainer.address, clock=clock, backend=radio.client_backend)
+            link = FtmsTrainerLink(trainer.address, clock=clock, backend=radio.client_backend)
             devices = RidingDevices(link, clock=clock, supervisor=supervisor)
             await devices.connect()
             await devices.apply(ControlCommand(TrainerMode.ERG, target_w=185))
@@ -171,7 +171,7 @@ def test_power_meter_disappearing_fails_over_to_trainer_power_and_back() -> None
 
             supervisor = ConnectionSupervisor(clock, sleep=gated_sleep)
             common = {"clock": clock, "backend": radio.client_backend}
-            trainer_link = BleakTrainerLink(trainer.address, **common)
+            trainer_link = FtmsTrainerLink(trainer.address, **common)
             meter_link = PowerMeterLink(meter.address, **common)
             strap_link = HeartRateLink(strap.address, **common)
             devices = RidingDevices(

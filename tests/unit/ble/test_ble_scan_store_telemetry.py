@@ -21,10 +21,13 @@ from app.core.devices.uuids import (
 )
 from app.core.ports import TrainerReading
 from app.infra.ble.errors import TrainerLinkError
+from app.infra.ble.links.fec import FecTrainerLink
+from app.infra.ble.links.ftms import FtmsTrainerLink
+from app.infra.ble.links.registry import TrainerProtocol, link_for
+from app.infra.ble.links.wahoo import WahooTrainerLink
 from app.infra.ble.remembered import RememberedDevice, RememberedDevices
-from app.infra.ble.scanner import DeviceKind, FoundDevice, TrainerProtocol, classify, found_device
+from app.infra.ble.scanner import DeviceKind, FoundDevice, classify, found_device
 from app.infra.ble.telemetry import Telemetry
-from app.infra.ble.trainer_link import BleakTrainerLink, FecTrainerLink, WahooTrainerLink, link_for
 
 K = DeviceKind
 P = TrainerProtocol
@@ -85,7 +88,7 @@ def test_link_for_picks_by_protocol_and_refuses_sensors() -> None:
     def dev(protocol: P | None, kinds: set[K]) -> FoundDevice:
         return FoundDevice("D", "AA:BB", None, frozenset(kinds), protocol=protocol)
 
-    assert isinstance(link_for(dev(P.FTMS, {K.TRAINER}), clock=clock), BleakTrainerLink)
+    assert isinstance(link_for(dev(P.FTMS, {K.TRAINER}), clock=clock), FtmsTrainerLink)
     assert isinstance(link_for(dev(P.WAHOO, {K.TRAINER}), clock=clock), WahooTrainerLink)
     assert isinstance(link_for(dev(P.FEC, {K.TRAINER}), clock=clock), FecTrainerLink)
     with pytest.raises(TrainerLinkError, match="not a trainer"):
@@ -95,7 +98,7 @@ def test_link_for_picks_by_protocol_and_refuses_sensors() -> None:
 def test_resistance_percent_maps_onto_the_trainer_range() -> None:
     from app.core.devices.ftms import SupportedResistanceRange
 
-    link = BleakTrainerLink("AA:BB", clock=Clock())
+    link = FtmsTrainerLink("AA:BB", clock=Clock())
     assert link.resistance_level_for(50) == pytest.approx(12.8)  # default 0-25.5, 0.1 steps
     link.resistance_range = SupportedResistanceRange(0.0, 100.0, 1.0)
     assert link.resistance_level_for(37.4) == 37.0
@@ -160,7 +163,7 @@ def test_erg_target_is_kept_inside_the_supported_power_range() -> None:
     from app.core.devices.ftms import SupportedPowerRange
     from app.core.ports import ControlCommand, TrainerMode
 
-    link = BleakTrainerLink("AA:BB", clock=Clock())
+    link = FtmsTrainerLink("AA:BB", clock=Clock())
     assert link.power_target_for(ControlCommand(TrainerMode.ERG, target_w=3000)) == 3000
     link.power_range = SupportedPowerRange(25, 1500, 1)
     assert link.power_target_for(ControlCommand(TrainerMode.ERG, target_w=3000)) == 1500
