@@ -49,25 +49,26 @@ STORMS: dict[str, dict[str, str]] = {
     "storm, library endless body": {"library": "endless:30"},
     "storm, library slow (300 ms) then 503": {"library": "latency:300+503"},
 }
-_FORMATS = {".zwo": "zwo", ".erg": "erg", ".mrc": "mrc"}
 
 
 def _seed_workouts(store: Any) -> None:
     from datetime import UTC, datetime
 
-    from app.core.workouts.formats import write_workout
+    from app.core.workouts.formats import format_for_extension, write_workout
     from app.server.store import WorkoutRow, iso
 
     rng = random.Random(7)
     now = iso(datetime.now(UTC))
     rows = []
     for i in range(COUNT):
-        ext = ".zwo" if i % 10 < 8 else (".erg" if i % 10 == 8 else ".mrc")
+        ext = ".zwo" if i % 10 < 8 else (".erg" if i % 10 == 8 else ".mrc")  # the mix above
+        fmt = format_for_extension(ext)
+        assert fmt is not None and fmt.wire_name is not None
         workout = synthetic_workout(rng, i)
         content = write_workout(workout, f"w{i:05d}{ext}", ftp_w=250).data.decode("utf-8")
         row = WorkoutRow(
             id=f"gen-{i:05d}", version=0, updated_at=now, name=workout.name,
-            format=_FORMATS[ext], content=content, tags=workout.tags,
+            format=fmt.wire_name, content=content, tags=workout.tags,
             category=workout.category, deleted=False, seq=0,
         )  # fmt: skip
         rows.append(row)

@@ -31,7 +31,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 MIN_PASSWORD_LENGTH = 8
-WORKOUT_EXTENSIONS = {".zwo": "zwo", ".erg": "erg", ".mrc": "mrc", ".json": "json"}
 
 FAULT_HELP = """\
 fault switches (repeatable; later ones win; also settable at runtime with --admin):
@@ -49,6 +48,18 @@ fault switches (repeatable; later ones win; also settable at runtime with --admi
   examples: --fault library=503:retry-after=5 --fault auth=latency:2000 --fault rides=drop
             --fault all=hang:10 --fault calendar=latency:300+500:times=2
 """
+
+
+def workout_extensions() -> dict[str, str]:
+    """File extension -> wire name, for every format the sync contract carries."""
+    from app.core.workouts.formats import FORMATS
+
+    return {ext: f.wire_name for f in FORMATS if f.wire_name for ext in f.extensions}
+
+
+def _either(choices: Sequence[str]) -> str:
+    """(".zwo", ".erg", ".json") -> ".zwo, .erg or .json"."""
+    return " or ".join(filter(None, (", ".join(choices[:-1]), choices[-1])))
 
 
 class UsageError(Exception):
@@ -169,7 +180,7 @@ def add_server_parser(subparsers: Any) -> argparse.ArgumentParser:
     maint.add_argument("--body", help="the announcement (default: the name)")
 
     add = ops.add_parser("add-workout", parents=[store_opts], help="add or replace a workout")
-    add.add_argument("file", type=Path, metavar="FILE", help=".zwo, .erg, .mrc or .json")
+    add.add_argument("file", type=Path, metavar="FILE", help=_either(list(workout_extensions())))
     add.add_argument("--id", dest="workout_id", help="workout id (default: the file name stem)")
     add.add_argument("--tag", action="append", default=None, help="tag (repeatable)")
 
@@ -389,9 +400,9 @@ def _add_workout(args: argparse.Namespace) -> int:
     from app.core.workouts.model import WorkoutFormatError
 
     path: Path = args.file
-    fmt = WORKOUT_EXTENSIONS.get(path.suffix.lower())
+    fmt = workout_extensions().get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"{path.name}: expected one of {', '.join(WORKOUT_EXTENSIONS)}")
+        raise UsageError(f"{path.name}: expected one of {', '.join(workout_extensions())}")
     try:
         data = path.read_bytes()
         workout = read_workout(data, path.name)

@@ -1,4 +1,4 @@
-"""First-start content: the workout library from the bundled .zwo files, and a 28-day
+"""First-start content: the workout library from the bundled workout files, and a 28-day
 calendar for each new rider (a weekly rotation of bundled workouts)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from app.core.workouts.formats import read_workout
+from app.core.workouts.formats import format_for_extension, read_workout
 from app.core.workouts.model import WorkoutFormatError
 from app.server.store import ServerStore, User, WorkoutRow, iso
 
@@ -45,29 +45,40 @@ def open_store(path: Path, now: datetime, bundled_dir: Path | None = None) -> Se
 
 
 def seed_library(store: ServerStore, folder: Path, now: datetime) -> int:
-    """On first start only: every bundled .zwo as a library workout. Returns how many."""
+    """On first start only: every bundled workout in a format the sync contract carries
+    (the bundle is Zwift .zwo files) as a library workout. Returns how many."""
     if store.meta(SEEDED_KEY) is not None:
         return 0
     rows: list[WorkoutRow] = []
-    for path in sorted(Path(folder).glob("*.zwo")) if Path(folder).is_dir() else []:
-        data = path.read_bytes()
-        try:
-            workout = read_workout(data, path.name)
-            content = data.decode("utf-8-sig")
-        except (WorkoutFormatError, UnicodeDecodeError) as exc:
-            log.warning("bundled workout %s skipped: %s", path.name, exc)
-            continue
-        category = workout.category.strip()
-        rows.append(WorkoutRow(
-            id=path.stem, version=0, updated_at=iso(now), name=workout.name or path.stem,
-            format="zwo", content=content, tags=tuple(_unique([category, *workout.tags])),
-            category=category, deleted=False, seq=0,
-        ))  # fmt: skip
+    for path in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []:
+        row = _bundled_row(path, now)
+        if row is not None:
+            rows.append(row)
     if not rows:
         log.warning("no bundled workouts found in %s: the library starts empty", folder)
     store.put_workouts(rows)
     store.set_meta(SEEDED_KEY, now.isoformat())
     return len(rows)
+
+
+def _bundled_row(path: Path, now: datetime) -> WorkoutRow | None:
+    """The library row of one bundled file; None for a file the library cannot carry."""
+    fmt = format_for_extension(path.suffix)
+    if fmt is None or fmt.wire_name is None or not path.is_file():
+        return None
+    data = path.read_bytes()
+    try:
+        workout = read_workout(data, path.name)
+        content = data.decode("utf-8-sig")
+    except (WorkoutFormatError, UnicodeDecodeError) as exc:
+        log.warning("bundled workout %s skipped: %s", path.name, exc)
+        return None
+    category = workout.category.strip()
+    return WorkoutRow(
+        id=path.stem, version=0, updated_at=iso(now), name=workout.name or path.stem,
+        format=fmt.wire_name, content=content, tags=tuple(_unique([category, *workout.tags])),
+        category=category, deleted=False, seq=0,
+    )  # fmt: skip
 
 
 def _unique(tags: Sequence[str]) -> list[str]:

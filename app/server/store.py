@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+import re
 import secrets
 import sqlite3
 import uuid
@@ -23,14 +25,40 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.core.workouts.formats import SYNC_WIRE_NAMES
 from app.server.passwords import hash_password
 
+log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 1
-WORKOUT_FORMATS = ("zwo", "erg", "mrc", "json")
+WORKOUT_FORMATS: tuple[str, ...] = SYNC_WIRE_NAMES
 COMPONENT_NAMES = ("Sign-in", "Workout library", "Calendar", "Ride uploads", "Website")
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
 IMPACTS = ("none", "minor", "major", "critical")
+
+
+def format_check(formats: Sequence[str]) -> str:
+    """The workouts table's CHECK on `format`, written out from the formats table."""
+    for name in formats:
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise ValueError(f"a workout format's wire name must be [a-z0-9_]+, not {name!r}")
+    return "CHECK(format IN (" + ", ".join(f"'{name}'" for name in formats) + "))"
+
+
+_WORKOUTS_TABLE = """
+CREATE TABLE IF NOT EXISTS workouts(
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL {check},
+  content TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  category TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL UNIQUE);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,17 +81,6 @@ CREATE TABLE IF NOT EXISTS tokens(
   renew_after TEXT NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
-CREATE TABLE IF NOT EXISTS workouts(
-  id TEXT PRIMARY KEY,
-  version INTEGER NOT NULL,
-  updated_at TEXT NOT NULL,
-  name TEXT NOT NULL,
-  format TEXT NOT NULL CHECK(format IN ('zwo', 'erg', 'mrc', 'json')),
-  content TEXT NOT NULL,
-  tags TEXT NOT NULL DEFAULT '[]',
-  category TEXT NOT NULL DEFAULT '',
-  deleted INTEGER NOT NULL DEFAULT 0,
-  seq INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS calendar(
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   date TEXT NOT NULL,
@@ -209,6 +226,8 @@ class ServerStore:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            conn.executescript(_WORKOUTS_TABLE.format(check=format_check(WORKOUT_FORMATS)))
+            _widen_format_check(conn, WORKOUT_FORMATS)
             with self._write(conn):
                 if self._meta(conn, "schema_version") is None:
                     self._set_meta(conn, "schema_version", str(SCHEMA_VERSION))
@@ -699,6 +718,37 @@ class ServerStore:
                     "component_ids": [c[0] for c in comps],
                 })  # fmt: skip
         return result
+
+
+def _widen_format_check(conn: sqlite3.Connection, formats: Sequence[str]) -> None:
+    """A server.db made when the formats table named other formats keeps that CHECK
+    (CREATE TABLE IF NOT EXISTS leaves it alone): rebuild the workouts table with today's
+    CHECK, rows and all. If a stored row's format is no longer known, the old table stays
+    (put_workouts still refuses unknown formats) and the log says why."""
+    check = format_check(formats)
+    if check in _workouts_sql(conn):
+        return  # today's table: nothing to do (and no write lock taken)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if check in _workouts_sql(conn):  # another process rebuilt it meanwhile
+            conn.execute("ROLLBACK")
+            return
+        rebuilt = _WORKOUTS_TABLE.format(check=check)
+        conn.execute(rebuilt.replace("IF NOT EXISTS workouts(", "workouts_rebuilt("))
+        conn.execute("INSERT INTO workouts_rebuilt SELECT * FROM workouts")
+        conn.execute("DROP TABLE workouts")
+        conn.execute("ALTER TABLE workouts_rebuilt RENAME TO workouts")
+    except sqlite3.IntegrityError as exc:
+        conn.execute("ROLLBACK")
+        log.warning("server.db keeps its old workout format CHECK: %s", exc)
+        return
+    conn.execute("COMMIT")
+    log.info("server.db: the workouts table now accepts %s", ", ".join(formats))
+
+
+def _workouts_sql(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='workouts'")
+    return str(row.fetchone()[0])
 
 
 def normalise_email(email: str) -> str:

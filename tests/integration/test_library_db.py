@@ -129,6 +129,27 @@ def test_query_filters_and_sorts(dirs):
     assert [e.name for e in text] == ["Sweet Spot 2x20"]
 
 
+def test_a_sync_page_reads_every_format_the_contract_carries(dirs):
+    from app.core.workouts.formats import FORMATS
+    from app.infra.store.library_db import SyncedWorkout
+
+    store = open_store(dirs)
+    tempo = store.find("tempo-2x20").workout
+    synced = []
+    for f in FORMATS:
+        if f.wire_name:
+            text = write_workout(tempo, f"x{f.extension}", ftp_w=250).data.decode("utf-8")
+            synced.append(SyncedWorkout(f"as-{f.wire_name}", 1, tempo.name, f.wire_name, text))
+    report = store.apply_sync_page(synced, deleted_ids=[], cursor="c1")
+    assert report.skipped == [] and report.stored == len(synced)
+    for item in synced:
+        entry = store.get(f"synced:{item.id}")
+        assert entry is not None and entry.duration_s == pytest.approx(tempo.duration_s)
+    store.close()
+    store = open_store(dirs)  # parsed again from the stored content
+    assert all(store.get(f"synced:{i.id}").workout.name for i in synced)
+
+
 def test_a_sync_page_commits_with_its_cursor_and_skips_what_does_not_parse(dirs):
     from app.core.workouts.json_form import workout_to_json
     from app.infra.store.library_db import SyncedWorkout

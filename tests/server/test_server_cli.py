@@ -135,6 +135,26 @@ def test_add_and_delete_workouts(db, tmp_path, capsys):
     assert "not a valid workout" in capsys.readouterr().err
 
 
+def test_add_workout_takes_every_syncable_format_and_refuses_the_others(db, tmp_path, capsys):
+    from app.core.workouts.formats import FORMATS, read_workout, write_workout
+    from app.server.store import ServerStore
+
+    bundled = ROOT / "resources" / "workouts" / "tempo-2x20.zwo"
+    workout = read_workout(bundled.read_bytes(), bundled.name)
+    for fmt in FORMATS:
+        path = tmp_path / f"as-{fmt.extension[1:]}{fmt.extension}"
+        path.write_bytes(write_workout(workout, path.name, ftp_w=250).data)
+        code = freewheel("server", "add-workout", str(path), "--db", str(db))
+        if fmt.syncable:
+            assert code == 0, capsys.readouterr().err
+            assert ServerStore(db).workout(path.stem).format == fmt.wire_name
+        else:
+            assert code == 2
+            err = capsys.readouterr().err
+            syncable = [e for f in FORMATS if f.syncable for e in f.extensions]
+            assert f"expected one of {', '.join(syncable)}" in err
+
+
 def test_the_default_database_lives_in_the_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("FW_PW", "long enough pw")
     assert freewheel("server", "create-user", "--data-dir", str(tmp_path), "--email",

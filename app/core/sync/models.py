@@ -66,7 +66,7 @@ class RemoteWorkout:
     version: int
     updated_at: datetime
     name: str
-    format: str  # zwo | erg | mrc | json
+    format: str  # a wire name of app.core.workouts.formats.FORMATS (SYNC_WIRE_NAMES)
     content: str
     tags: tuple[str, ...] = ()
 

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
@@ -52,6 +52,7 @@ from app.core.sync.models import (
     StatusSummary,
     UploadResult,
 )
+from app.core.workouts.formats import SYNC_WIRE_NAMES
 from app.infra.http.fetch import (
     DEFAULT_MAX_BYTES,
     LIBRARY_MAX_BYTES,
@@ -129,6 +130,10 @@ class _Wire(BaseModel):
 
 
 Text = Annotated[str, Field(max_length=10_000)]
+if TYPE_CHECKING:
+    WireFormat = str
+else:  # Literal["zwo", "erg", ...] read from the formats table: pydantic checks membership
+    WireFormat = Literal[SYNC_WIRE_NAMES]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -165,7 +170,7 @@ class _WorkoutWire(_Wire):
     version: Annotated[int, Field(ge=0, le=2**63)]
     updated_at: AwareDatetime
     name: Text
-    format: Literal["zwo", "erg", "mrc", "json"]
+    format: WireFormat
     content: str
     tags: list[Text]
 

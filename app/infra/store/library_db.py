@@ -21,7 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.core.workouts.catalog import CatalogEntry, entry_for, search, search_text_of
-from app.core.workouts.formats import READABLE_EXTENSIONS, extension_of, read_workout
+from app.core.workouts.formats import (
+    READABLE_EXTENSIONS,
+    extension_of,
+    format_for_wire_name,
+    read_workout,
+)
 from app.core.workouts.model import Workout, WorkoutFormatError
 
 log = logging.getLogger(__name__)
@@ -78,7 +83,7 @@ class SyncedWorkout:
     id: str
     version: int
     name: str
-    format: str  # zwo | erg | mrc | json
+    format: str  # a wire name of app.core.workouts.formats.FORMATS
     content: str
     tags: tuple[str, ...] = ()
 
@@ -90,8 +95,11 @@ class SyncPageReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
 
 
-def _synced_extension(fmt: str) -> str:
-    return f".{fmt}" if fmt in ("zwo", "erg", "mrc", "json") else ".unknown"
+def _synced_extension(wire_name: str) -> str:
+    """The file extension a synced workout is parsed and stored as; ".unknown" for a format
+    the sync contract does not name (read_workout then reports it as skipped)."""
+    fmt = format_for_wire_name(wire_name)
+    return ".unknown" if fmt is None else fmt.extension
 
 
 @dataclass

@@ -21,6 +21,7 @@ from app.core.sync.errors import (
     ServerTrouble,
     Unreachable,
 )
+from app.core.workouts.formats import SYNC_WIRE_NAMES
 from app.infra.http.backend import BackendClient, normalize_server_url
 from app.infra.http.fetch import LIBRARY_MAX_BYTES, parse_retry_after
 
@@ -136,6 +137,18 @@ def test_a_bad_workout_is_skipped_and_reported_not_the_page():
     assert [w.id for w in page.workouts] == ["ok"]
     assert [ident for ident, _ in page.invalid] == ["v", "f", "(no id)", "(no id)"]
     assert "version" in page.invalid[0][1]
+
+
+def test_every_syncable_format_is_read_and_an_unknown_one_skipped_naming_them():
+    known = [dict(WORKOUT, id=f"w-{name}", format=name) for name in SYNC_WIRE_NAMES]
+    odd = dict(WORKOUT, id="odd", format="gpx")
+    body = {"workouts": [odd, *known], "deleted": [], "cursor": "c", "has_more": False}
+    c, _, _ = client(ok(body))
+    page = c.library_page(None)
+    assert [w.format for w in page.workouts] == list(SYNC_WIRE_NAMES)
+    [(ident, why)] = page.invalid
+    assert ident == "odd" and why.startswith("workout: format: Input should be ")
+    assert all(f"'{name}'" in why for name in SYNC_WIRE_NAMES) and "gpx" not in why
 
 
 def test_calendar_and_rides():
