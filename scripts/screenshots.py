@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.runtime.device_loop import DeviceLoop
     from app.runtime.ride_control import RideController
     from app.services.library import open_library
+    from app.services.workouts import export_workout
     from app.ui.app import create_main_window
     from app.ui.services import GuiServices
 
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         ftp_w=FTP_W,
         trainer_name=trainer.name,
         status_text="Offline · simulated trainer",
+        export_workout=export_workout,  # the library's Export…, as the app wires it
     )
     out: Path = args.out
 

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.compose.gui_adapters.calendar import LibraryCalendar as calendar_source
     from app.ui.ports.calendar import PlannedWorkout
-    from app.ui.views.calendar_view import CalendarView
+    from app.ui.views.calendar import CalendarView
 
     kit.themed_app(args.scale)
     out: Path = args.out

@@ -257,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.infra.paths import app_paths
     from app.services.library import open_library
     from app.ui.ports.history import InterruptedRide
-    from app.ui.views.history_view import HistoryView
-    from app.ui.views.library_view import LibraryView
+    from app.ui.views.history import HistoryView
+    from app.ui.views.library import LibraryView
     from app.ui.widgets.resume_prompt import ResumePrompt
 
     kit.themed_app(args.scale)

@@ -18,7 +18,9 @@ from app.compose.gui_adapters.calendar import LibraryCalendar as calendar_source
 from app.infra.store.library_db import LibraryStore, SyncedWorkout
 from app.ui import display
 from app.ui.ports.calendar import MISSING_WORKOUT_NAME, PlannedWorkout
-from app.ui.views.calendar_view import EMPTY_BODY, EMPTY_TITLE, CalendarView, DayRow
+from app.ui.views.calendar import CalendarView
+from app.ui.views.calendar.day_row import DayRow
+from app.ui.views.calendar.words import EMPTY_BODY, EMPTY_TITLE
 
 BUNDLED = Path(__file__).resolve().parents[2] / "resources" / "workouts"
 TODAY = date(2025, 3, 12)  # a Wednesday

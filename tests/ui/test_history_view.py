@@ -18,16 +18,10 @@ from pytestqt.qtbot import QtBot
 from app.core.ports import TrainerMode
 from app.core.ride.samples import Sample, summarize
 from app.ui import display
-from app.ui.views.history_view import (
-    CHIP_ROLE,
-    LINES_ROLE,
-    Column,
-    HistoryView,
-    chart_series,
-    date_lines,
-    export_file_name,
-    long_date_text,
-)
+from app.ui.views.history import HistoryView
+from app.ui.views.history.export import export_file_name
+from app.ui.views.history.ride_list import CHIP_ROLE, LINES_ROLE, Column
+from app.ui.views.history.words import date_lines, long_date_text
 from app.ui.views.summary_view import summary_texts
 
 FTP_W = 250.0
@@ -373,16 +367,6 @@ def test_the_chart_draws_target_and_actual_over_moving_time(
     x, _ = view.chart.trace()
     assert len(x) == 570 and x[-1] == 569.0
     assert view.chart.isVisible()
-
-
-def test_chart_series_leaves_out_pauses_and_merges_equal_targets() -> None:
-    samples = ride_samples(10, 200, paused=range(2, 4), dropouts=range(6, 7))
-    samples[8:] = [replace(s, target_w=300) for s in samples[8:]]
-    segments, xs, ys = chart_series(samples)
-    assert segments == [(0.0, 6.0, 200.0), (6.0, 8.0, 300.0)]
-    assert xs == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
-    assert ys[4] is None and all(v is not None for i, v in enumerate(ys) if i != 4)
-    assert chart_series(ride_samples(3, None))[0] == [(0.0, 3.0, None)]  # no target: one band
 
 
 def test_a_ride_is_read_once_while_it_stays_in_the_cache(

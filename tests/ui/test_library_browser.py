@@ -122,7 +122,7 @@ def test_an_empty_result_says_why(window, qtbot) -> None:
 
 
 def test_filters_go_through_core_query(window, monkeypatch) -> None:
-    import app.ui.views.library_view as library_view
+    import app.ui.views.library.view as library_view
 
     seen = []
     real = library_view.query
@@ -258,7 +258,7 @@ def test_the_list_paints_thumbnails_for_visible_rows_and_caches_them(window) -> 
 
 
 def test_ten_thousand_rows_draw_only_what_is_visible(qtbot, rig) -> None:
-    from app.ui.views.library_view import LibraryView
+    from app.ui.views.library import LibraryView
 
     base = rig.library.entries()
     many = [

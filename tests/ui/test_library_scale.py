@@ -81,7 +81,7 @@ def type_and_time(view, qtbot, text: str) -> tuple[list[float], list[float]]:  #
 
 @pytest.mark.slow
 def test_search_over_ten_thousand_workouts(tmp_path, qtbot) -> None:
-    from app.ui.views.library_view import LibraryView
+    from app.ui.views.library import LibraryView
 
     library = TenThousand(tmp_path)
     view = LibraryView(library, 250.0)

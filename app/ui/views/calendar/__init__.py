@@ -1,5 +1,5 @@
-"""The calendar screen (moving here from app.ui.views.calendar_view)."""
+"""The Calendar screen: today and the next four weeks of planned workouts."""
 
-from app.ui.views.calendar_view import CalendarView
+from app.ui.views.calendar.view import CalendarView
 
 __all__ = ["CalendarView"]

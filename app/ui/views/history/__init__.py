@@ -1,5 +1,5 @@
-"""The history screen (moving here from app.ui.views.history_view)."""
+"""The History screen: past rides, the selected ride in detail, export and the trash."""
 
-from app.ui.views.history_view import HistoryView
+from app.ui.views.history.view import HistoryView
 
 __all__ = ["HistoryView"]

@@ -1,5 +1,8 @@
-"""The library screen (moving here from app.ui.views.library_view)."""
+"""The Library screen: search, filters, the workout list and the selected workout.
 
-from app.ui.views.library_view import LibraryView
+Only `view` is imported here: the package is on the first frame's path (see view.py).
+"""
+
+from app.ui.views.library.view import LibraryView
 
 __all__ = ["LibraryView"]

@@ -64,6 +64,35 @@ class WorkoutDetail(QWidget):
         self.ftp_w = ftp_w
         self.entry: CatalogEntry | None = None
 
+        title_row = self._build_title_row()
+        chips = self._build_chips()
+        stats = self._build_stats()
+        self.profile = ProfileWidget()
+        self.profile.setMinimumHeight(150)
+        self.zone_caption = QLabel("TIME IN ZONE")
+        self.zone_caption.setProperty("role", "statLabel")
+        self.zones = ZoneBar()
+        scroll = self._build_description()
+        zone_row = self._build_zone_row()
+        ride_row = self._build_ride_row()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 20, 22, 20)
+        layout.setSpacing(14)
+        layout.addLayout(title_row)
+        layout.addLayout(chips)
+        layout.addLayout(stats)
+        layout.addWidget(self.profile, 5)
+        layout.addLayout(zone_row)
+        layout.addWidget(self.zones)
+        layout.addSpacing(4)
+        layout.addWidget(scroll, 2)
+        layout.addLayout(ride_row)
+        self._clear()
+
+    # -- layout --------------------------------------------------------------------------------
+    def _build_title_row(self) -> QHBoxLayout:
+        """The workout's name and the favourite star."""
         self.name = QLabel("Pick a workout")
         self.name.setProperty("role", "title")
         self.name.setWordWrap(True)
@@ -78,7 +107,10 @@ class WorkoutDetail(QWidget):
         title_row.setSpacing(10)
         title_row.addWidget(self.name, 1)
         title_row.addWidget(self.star, 0, Qt.AlignmentFlag.AlignTop)
+        return title_row
 
+    def _build_chips(self) -> QHBoxLayout:
+        """Category, main zone and source."""
         self.category = QLabel("")
         self.category.setProperty("role", "chip")
         self.source = QLabel("")
@@ -92,7 +124,9 @@ class WorkoutDetail(QWidget):
         chips.addWidget(self.zone)
         chips.addWidget(self.source)
         chips.addStretch(1)
+        return chips
 
+    def _build_stats(self) -> QGridLayout:
         self.duration = _Stat("Duration")
         self.tss = _Stat("TSS")
         self.intensity = _Stat("IF")
@@ -102,13 +136,10 @@ class WorkoutDetail(QWidget):
         for column, stat in enumerate((self.duration, self.tss, self.intensity, self.intervals)):
             stats.addWidget(stat, 0, column)
         stats.setColumnStretch(4, 1)
+        return stats
 
-        self.profile = ProfileWidget()
-        self.profile.setMinimumHeight(150)
-        self.zone_caption = QLabel("TIME IN ZONE")
-        self.zone_caption.setProperty("role", "statLabel")
-        self.zones = ZoneBar()
-
+    def _build_description(self) -> QScrollArea:
+        """The description, selectable, scrolling when it is long."""
         self.description = QLabel("")
         self.description.setProperty("role", "body")
         self.description.setWordWrap(True)
@@ -122,13 +153,19 @@ class WorkoutDetail(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.viewport().setAutoFillBackground(False)
         self.description.setAutoFillBackground(False)
+        return scroll
 
-        self.ftp_note = QLabel(f"at FTP {round(ftp_w)} W")
+    def _build_zone_row(self) -> QHBoxLayout:
+        """The time-in-zone caption, and the FTP the zones are at."""
+        self.ftp_note = QLabel(f"at FTP {round(self.ftp_w)} W")
         self.ftp_note.setProperty("role", "statLabel")
         zone_row = QHBoxLayout()
         zone_row.addWidget(self.zone_caption)
         zone_row.addStretch(1)
         zone_row.addWidget(self.ftp_note)
+        return zone_row
+
+    def _build_ride_row(self) -> QHBoxLayout:
         self.export_button = QPushButton("Export…")
         self.export_button.setAccessibleName("Export this workout to a file")
         self.export_button.setToolTip(f"Save as {_extensions(WRITABLE_EXTENSIONS)}")
@@ -145,21 +182,9 @@ class WorkoutDetail(QWidget):
         ride_row.addWidget(self.export_button)
         ride_row.addStretch(1)
         ride_row.addWidget(self.ride_button)
+        return ride_row
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 20, 22, 20)
-        layout.setSpacing(14)
-        layout.addLayout(title_row)
-        layout.addLayout(chips)
-        layout.addLayout(stats)
-        layout.addWidget(self.profile, 5)
-        layout.addLayout(zone_row)
-        layout.addWidget(self.zones)
-        layout.addSpacing(4)
-        layout.addWidget(scroll, 2)
-        layout.addLayout(ride_row)
-        self._clear()
-
+    # -- what it shows -------------------------------------------------------------------------
     def show_entry(self, entry: CatalogEntry | None) -> None:
         if entry is not None and self.entry is not None and entry.id == self.entry.id:
             self.entry = entry  # the same workout, perhaps a new favourite state

@@ -12,9 +12,11 @@ chips, the detail pane, the sort arrow, the shortcuts and the import/export mach
 Until then nothing here touches PySide6's `Qt` namespace (its enum classes cost ~15 ms to
 build, see library_model): code that runs later imports `Qt` where it needs it.
 
-Keys: Ctrl+F search; Down or Return in the search box moves to the list; Return or a
-double-click on a workout (or the Ride button) starts it; Ctrl+D toggles the favourite.
-Workout files and folders dropped on the window are imported.
+The parts built after the first paint live beside this module: the detail pane
+(detail.py), the sort arrow (sorting.py), the keys (keys.py) and the file jobs, import
+and export (tasks.py). Keys: Ctrl+F search; Down or Return in the search box moves to the
+list; Return or a double-click on a workout (or the Ride button) starts it; Ctrl+D
+toggles the favourite. Workout files and folders dropped on the window are imported.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -46,21 +47,18 @@ from app.core.workouts.catalog import (
 )
 from app.ui.models.library_model import (
     ENTRY_ROLE,
-    SORT_KEYS,
     Column,
     LibraryModel,
-    column_for,
     header_model,
 )
-from app.ui.ports.library import ImportReport, WorkoutExporter, WorkoutLibrary
+from app.ui.ports.library import WorkoutExporter, WorkoutLibrary
 from app.ui.widgets.thumbnail import ThumbnailDelegate
 
 if TYPE_CHECKING:  # built after the first paint
-    from PySide6.QtCore import Qt
-
     from app.core.workouts.formats import EncodedWorkout
-    from app.ui.views.library_detail import WorkoutDetail
-    from app.ui.views.library_tasks import LibraryTasks
+    from app.ui.views.library.detail import WorkoutDetail
+    from app.ui.views.library.sorting import SortArrow
+    from app.ui.views.library.tasks import LibraryTasks
     from app.ui.widgets.filter_bar import FilterBar
     from app.ui.widgets.notice import Notice
 
@@ -98,8 +96,7 @@ class LibraryView(QWidget):
         self._ride_active = False
         self._all: list[CatalogEntry] = []
         self._searcher: IncrementalSearch | None = None
-        self._sort = SortKey.NAME
-        self._descending = False
+        self._sort_arrow: SortArrow | None = None  # with finish_setup; by name until then
         self._finished = False
         self._detail: WorkoutDetail | None = None
         self._notice: Notice | None = None
@@ -107,6 +104,13 @@ class LibraryView(QWidget):
         self._empty: QLabel | None = None
         self.filter_bar: FilterBar | None = None
 
+        title_row = self._build_title_row()
+        self._build_search()
+        self._build_table()
+        self._build_layout(title_row)
+
+    # -- the first frame: the title, the search and the list ---------------------------------
+    def _build_title_row(self) -> QHBoxLayout:
         title = QLabel("Library")
         title.setProperty("role", "title")
         self.count_label = QLabel("")
@@ -125,7 +129,9 @@ class LibraryView(QWidget):
         title_row.addWidget(self.count_label)
         title_row.addStretch(1)
         title_row.addWidget(self.import_button)
+        return title_row
 
+    def _build_search(self) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search workouts  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -133,6 +139,8 @@ class LibraryView(QWidget):
         self.search.textChanged.connect(self.apply_search)
         self.search.setAcceptDrops(False)  # dropped files are imported, not typed in
 
+    def _build_table(self) -> None:
+        """The list, with its thumbnails off until `finish_setup` (the first frame is text)."""
         self.model = LibraryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -160,6 +168,7 @@ class LibraryView(QWidget):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
+    def _build_layout(self, title_row: QHBoxLayout) -> None:
         # filled by finish_setup(): the chips under the search, the detail card on the right
         self.notice_slot = QVBoxLayout()
         self.notice_slot.setContentsMargins(0, 0, 0, 0)
@@ -191,18 +200,34 @@ class LibraryView(QWidget):
         if self._finished:
             return
         self._finished = True
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QKeySequence, QShortcut
-        from PySide6.QtWidgets import QMenu
+        self._turn_on_table()
+        self._build_filter_bar()
+        self._build_detail()
+        self._build_import_menu()
+        from app.ui.views.library.keys import bind_library_keys
+
+        bind_library_keys(self)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.setTabOrder(self.search, self.table)
+        self.setTabOrder(self.table, self.detail.ride_button)
+
+        current = self.selected_entry()
+        if current is not None:
+            self.detail.show_entry(current)
+        elif self.model.rowCount():
+            self.select_row(0)
+
+    def _turn_on_table(self) -> None:
+        """The thumbnails, and the sort arrow on the header (by name at first)."""
+        from app.ui.views.library.sorting import SortArrow
 
         self.thumbnails.drawing = True
         self.table.viewport().update()
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        self._sort_arrow = SortArrow(self.table.horizontalHeader(), self)
+        self._sort_arrow.changed.connect(self._requery)
 
-        from app.ui.views.library_detail import WorkoutDetail
+    def _build_filter_bar(self) -> None:
+        """The filter chips take the place held for them under the search."""
         from app.ui.widgets.filter_bar import FilterBar
 
         self.filter_bar = FilterBar()
@@ -212,6 +237,9 @@ class LibraryView(QWidget):
         self.filter_slot.addWidget(self.filter_bar)
         self.title_row.insertWidget(2, self.filter_bar.clear_button)
 
+    def _build_detail(self) -> None:
+        from app.ui.views.library.detail import WorkoutDetail
+
         self._detail = WorkoutDetail(self.ftp_w)
         self._detail.ride_clicked.connect(self.request_ride)
         self._detail.export_clicked.connect(self.choose_export_path)
@@ -219,29 +247,13 @@ class LibraryView(QWidget):
         self._detail.favourite_toggled.connect(self.set_favourite)
         self.detail_slot.addWidget(self._detail)
 
+    def _build_import_menu(self) -> None:
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self.import_button)
         menu.addAction("Workout files…", self.choose_import_files)
         menu.addAction("A folder of workouts…", self.choose_import_folder)
         self.import_button.setMenu(menu)
-
-        for key, slot in (
-            (QKeySequence.StandardKey.Find, self.focus_search),
-            (QKeySequence("Ctrl+D"), self.toggle_favourite),
-        ):
-            shortcut = QShortcut(key, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-        self.search.installEventFilter(self)
-        self.table.installEventFilter(self)
-        self.table.doubleClicked.connect(self._on_double_click)
-        self.setTabOrder(self.search, self.table)
-        self.setTabOrder(self.table, self._detail.ride_button)
-
-        current = self.selected_entry()
-        if current is not None:
-            self._detail.show_entry(current)
-        elif self.model.rowCount():
-            self.select_row(0)
 
     @property
     def detail(self) -> WorkoutDetail:
@@ -285,46 +297,35 @@ class LibraryView(QWidget):
     def apply_search(self, text: str) -> None:
         self._requery()
 
+    def show_all(self) -> None:
+        """Empty the search box and turn every filter chip off (one query)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        if self.filter_bar is not None:
+            self.filter_bar.clear()  # requeries
+        else:
+            self._requery()
+
     @Slot()
     def _requery(self) -> None:
         if self._searcher is None or self._searcher.entries is not self._all:
             self._searcher = IncrementalSearch(self._all)
-        found = query(self._all, self.current_filter(), self._sort, self._descending,
-                      searcher=self._searcher)  # fmt: skip
+        key, descending = self.sort
+        found = query(self._all, self.current_filter(), key, descending, searcher=self._searcher)
         self._show(found)
 
     @property
     def sort(self) -> tuple[SortKey, bool]:
-        return self._sort, self._descending
+        """(key, descending)."""
+        arrow = self._sort_arrow
+        return (arrow.key, arrow.descending) if arrow is not None else (SortKey.NAME, False)
 
     def set_sort(self, key: SortKey, descending: bool = False) -> None:
         """Sort the list (what clicking a column header does)."""
-        from PySide6.QtCore import Qt
-
         self.finish_setup()  # the sort arrow
-        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() != column_for(key) or header.sortIndicatorOrder() != order:
-            header.setSortIndicator(column_for(key), order)  # -> _on_sort_indicator
-        elif (key, descending) != (self._sort, self._descending):
-            self._sort, self._descending = key, descending
-            self._requery()
-
-    def _on_sort_indicator(self, section: int, order: Qt.SortOrder) -> None:
-        from PySide6.QtCore import Qt
-
-        key = SORT_KEYS.get(Column(section)) if 0 <= section < len(Column) else None
-        if key is None:  # the profile column does not sort: put the indicator back
-            header = self.table.horizontalHeader()
-            previous = (
-                Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
-            )
-            header.blockSignals(True)
-            header.setSortIndicator(column_for(self._sort), previous)
-            header.blockSignals(False)
-            return
-        self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
-        self._requery()
+        assert self._sort_arrow is not None
+        self._sort_arrow.set(key, descending)
 
     def _show(self, entries: list[CatalogEntry]) -> None:
         keep = self._detail.entry if self._detail is not None else self.selected_entry()
@@ -425,11 +426,11 @@ class LibraryView(QWidget):
         if entry is not None:
             self.set_favourite(not entry.favourite)
 
-    # -- import and export (the work is in library_tasks, loaded after the first paint) ------
+    # -- import and export (the work is in tasks.py, loaded after the first paint) -----------
     @property
     def tasks(self) -> LibraryTasks:
         if self._tasks is None:
-            from app.ui.views.library_tasks import LibraryTasks
+            from app.ui.views.library.tasks import LibraryTasks
 
             self._tasks = LibraryTasks(self)
         return self._tasks
@@ -454,22 +455,6 @@ class LibraryView(QWidget):
     def wait_for_imports(self, timeout_s: float) -> bool:
         """Block until running imports are done (closing the app); False on timeout."""
         return self._tasks is None or self._tasks.runner.wait(timeout_s)
-
-    def show_import_result(self, report: ImportReport) -> None:
-        """Refresh the list and select the first workout the import added (clearing the
-        search and filters if they hide it)."""
-        self.refresh()
-        if report.added:
-            first = report.added[0]
-            if not self.select_entry(first.id):
-                self.search.blockSignals(True)
-                self.search.clear()
-                self.search.blockSignals(False)
-                if self.filter_bar is not None:
-                    self.filter_bar.clear()  # requeries
-                else:
-                    self._requery()
-                self.select_entry(first.id)
 
     @Slot()
     def choose_export_path(self) -> None:
@@ -509,21 +494,3 @@ class LibraryView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Keys of the search box and the list (installed by finish_setup)."""
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            from PySide6.QtCore import Qt
-
-            key = event.key()
-            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            if watched is self.search and (enter or key == Qt.Key.Key_Down):
-                if self.model.rowCount():
-                    if self.selected_entry() is None:
-                        self.select_row(0)
-                    self.table.setFocus()
-                return True
-            if watched is self.table and enter:
-                self.request_ride()
-                return True
-        return super().eventFilter(watched, event)

@@ -33,7 +33,7 @@ from app.ui.ports.library import ImportReport
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.ui.views.library_view import LibraryView
+    from app.ui.views.library.view import LibraryView
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +142,23 @@ class LibraryTasks(QObject):
         return self.runner.busy
 
     def _on_import_finished(self, report: ImportReport) -> None:
-        self.view.show_import_result(report)
+        self._show_in_list(report)
         kind, text, details = import_summary(report, self.view.name_of)
         if self.importing:
             text += "  Still importing…"
         self.view.notice.show_message(kind, text, details)
         self.view.import_finished.emit(report)
+
+    def _show_in_list(self, report: ImportReport) -> None:
+        """Refresh the list and select the first workout the import added (clearing the
+        search and filters if they hide it)."""
+        view = self.view
+        view.refresh()
+        if report.added:
+            first = report.added[0]
+            if not view.select_entry(first.id):
+                view.show_all()
+                view.select_entry(first.id)
 
     def _on_import_failed(self, error: BaseException) -> None:
         log.error("import failed", exc_info=error)
