@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QWidget
 
     from app.ui.views.devices_view import DevicesView
-    from app.ui.views.settings_view import SettingsView
+    from app.ui.views.settings import SettingsView
     from app.ui.views.welcome_view import WelcomeView
 
     kit.themed_app(args.scale)

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.core.settings import RiderSettings
     from app.ui.theme import palette as c
-    from app.ui.views.settings_view import SettingsView
+    from app.ui.views.settings import SettingsView
     from app.ui.widgets.tile_board import TileBoard
 
     kit.themed_app(args.scale)

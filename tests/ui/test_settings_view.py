@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import ErgPreferences, FtpChange, RiderSettings
-from app.ui.views.settings_view import SettingsView, zone_watts
+from app.ui.views.settings import SettingsView
 from app.ui.views.welcome_view import WelcomeView
 
 
@@ -277,17 +277,6 @@ def test_the_zones_table_follows_the_ftp_field(qtbot: QtBot, view: SettingsView)
     assert "valid" in view.zones_caption.text()
 
 
-def test_zone_watts_match_zone_of_at_every_boundary() -> None:
-    from app.core.workouts.metrics import zone_of
-
-    for ftp in (50, 137, 200, 250, 333, 700):
-        for zone, (low, high) in enumerate(zone_watts(ftp), start=1):
-            assert zone_of(low / ftp) == zone
-            if high is not None:
-                assert zone_of(high / ftp) == zone
-                assert zone_of((high + 1) / ftp) == zone + 1
-
-
 def test_a_save_that_fails_keeps_the_edits_and_says_why(
     qtbot: QtBot, view: SettingsView, port: FakeSettingsPort
 ) -> None:
@@ -393,7 +382,7 @@ def test_open_folder_asks_the_desktop_to_open_the_data_folder(
         opened.append(url.toLocalFile())
         return True
 
-    monkeypatch.setattr("app.ui.views.settings_view.QDesktopServices.openUrl", open_url)
+    monkeypatch.setattr("app.ui.views.settings.page.QDesktopServices.openUrl", open_url)
     click(view.open_folder_button)
     assert opened == ["/home/rider/.local/share/freewheel"]
 

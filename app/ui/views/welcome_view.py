@@ -31,15 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.settings import RiderSettings
-from app.ui.views.settings_view import (
-    FORM_STYLE,
-    KG_PER_LB,
+from app.core.units import kg_from_lb, lb_from_kg
+from app.ui.form_problems import problems_by_field
+from app.ui.widgets.form_fields import (
+    UNITS_CHOICES,
     ChoiceGroup,
     FieldError,
     NumberField,
-    problems_by_field,
+    entered_weight_kg,
     set_tab_chain,
+    weight_field_name,
+    weight_unit,
 )
+from app.ui.widgets.form_style import FORM_STYLE
 
 CARD_WIDTH_PX = 640
 
@@ -117,8 +121,46 @@ class WelcomeView(QWidget):
         intro = QLabel("Three quick things so workouts fit you. Change them any time in Settings.")
         intro.setProperty("role", "subtitle")
         intro.setWordWrap(True)
+        card = self._build_card()
+        self._build_account_note()
+        buttons = self._build_buttons()
 
-        # 1 FTP
+        column = QWidget()
+        column.setFixedWidth(CARD_WIDTH_PX)
+        column.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.setSpacing(16)
+        column_layout.addWidget(hero)
+        column_layout.addWidget(intro)
+        column_layout.addSpacing(4)
+        column_layout.addWidget(card)
+        column_layout.addWidget(self.account_note)
+        column_layout.addSpacing(4)
+        column_layout.addLayout(buttons)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.addStretch(1)
+        outer.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self._connect_fields()
+
+    # -- building ----------------------------------------------------------------------------
+    def _build_card(self) -> QFrame:
+        """The three numbered steps: FTP, weight, units."""
+        card = QFrame()
+        card.setObjectName("Card")
+        card.setAccessibleName("Your numbers")
+        form = QVBoxLayout(card)
+        form.setContentsMargins(26, 22, 26, 24)
+        form.setSpacing(10)
+        self._add_ftp_step(form)
+        form.addSpacing(10)
+        self._add_weight_and_units_steps(form)
+        return card
+
+    def _add_ftp_step(self, form: QVBoxLayout) -> None:
         ftp_step = _Step(
             1,
             "Your FTP",
@@ -147,8 +189,12 @@ class WelcomeView(QWidget):
         self.ftp_error = FieldError(self.ftp_field)
         ftp_hint = QLabel(f"Leave it empty to start at {self.initial.ftp_w} W.")
         ftp_hint.setProperty("role", "hint")
+        form.addWidget(ftp_step)
+        form.addLayout(_indented(ftp_row))
+        form.addLayout(_indented(self.ftp_error))
+        form.addLayout(_indented(ftp_hint))
 
-        # 2 weight
+    def _add_weight_and_units_steps(self, form: QVBoxLayout) -> None:
         weight_step = _Step(2, "Your weight", "Optional. Used for watts per kilogram.")
         self.weight_field = NumberField("Weight in kilograms", decimals=1, step=0.5, digits=3)
         self.weight_field.setPlaceholderText("optional")
@@ -161,31 +207,16 @@ class WelcomeView(QWidget):
         weight_row.addStretch(1)
         self.weight_error = FieldError(self.weight_field)
 
-        # 3 units
         units_step = _Step(3, "Units", "For weight, distance and speed.")
-        self.units = ChoiceGroup(
-            "Units", (("metric", "Metric · kg, km"), ("imperial", "Imperial · lb, mi"))
-        )
+        self.units = ChoiceGroup("Units", UNITS_CHOICES)
         self.units.set_value(self.initial.units)
         self.units.changed.connect(self._on_units_changed)
         self._on_units_changed(self.initial.units)
         if self.initial.weight_kg is not None:
             weight = self.initial.weight_kg
             self.weight_field.set_number(
-                round(weight / KG_PER_LB, 1) if self.initial.units == "imperial" else weight
+                lb_from_kg(weight) if self.initial.units == "imperial" else weight
             )
-
-        card = QFrame()
-        card.setObjectName("Card")
-        card.setAccessibleName("Your numbers")
-        form = QVBoxLayout(card)
-        form.setContentsMargins(26, 22, 26, 24)
-        form.setSpacing(10)
-        form.addWidget(ftp_step)
-        form.addLayout(_indented(ftp_row))
-        form.addLayout(_indented(self.ftp_error))
-        form.addLayout(_indented(ftp_hint))
-        form.addSpacing(10)
         form.addWidget(weight_step)
         form.addLayout(_indented(weight_row))
         form.addLayout(_indented(self.weight_error))
@@ -193,7 +224,8 @@ class WelcomeView(QWidget):
         form.addWidget(units_step)
         form.addLayout(_indented(self.units))
 
-        # no account needed
+    def _build_account_note(self) -> None:
+        """No account needed: riding works right away, sync can come later."""
         self.account_note = QFrame()
         self.account_note.setObjectName("Notice")
         self.account_note.setProperty("kind", "success")
@@ -211,6 +243,7 @@ class WelcomeView(QWidget):
         note_layout.addWidget(note)
         note_layout.addWidget(later)
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.skip_button = QPushButton("Skip for now")
         self.skip_button.setAccessibleName("Skip for now: keep the usual settings")
         self.skip_button.clicked.connect(self.skip)
@@ -226,27 +259,10 @@ class WelcomeView(QWidget):
         buttons.addWidget(self.skip_button)
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
+        return buttons
 
-        column = QWidget()
-        column.setFixedWidth(CARD_WIDTH_PX)
-        column.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
-        column_layout = QVBoxLayout(column)
-        column_layout.setContentsMargins(0, 0, 0, 0)
-        column_layout.setSpacing(16)
-        column_layout.addWidget(hero)
-        column_layout.addWidget(intro)
-        column_layout.addSpacing(4)
-        column_layout.addWidget(card)
-        column_layout.addWidget(self.account_note)
-        column_layout.addSpacing(4)
-        column_layout.addLayout(buttons)
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        outer.addStretch(1)
-        outer.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
-
+    def _connect_fields(self) -> None:
+        """Return starts riding, typing clears a field's problem; Tab in reading order."""
         for field in (self.ftp_field, self.weight_field):
             field.returnPressed.connect(self.start)
         self.ftp_field.textEdited.connect(lambda _text: self.ftp_error.clear_error())
@@ -271,13 +287,7 @@ class WelcomeView(QWidget):
         ftp_raw = self.ftp_field.raw() if with_ftp else ""
         if ftp_raw:
             data["ftp_w"] = ftp_raw
-        weight = self.weight_field.number()
-        if not self.weight_field.raw():
-            data["weight_kg"] = None
-        elif weight is None:
-            data["weight_kg"] = self.weight_field.raw()
-        else:
-            data["weight_kg"] = round(weight * KG_PER_LB, 1) if imperial else weight
+        data["weight_kg"] = entered_weight_kg(self.weight_field, imperial=imperial)
         data["units"] = self.units.value()
         data["first_run_done"] = True
         try:
@@ -310,33 +320,26 @@ class WelcomeView(QWidget):
 
     # -- internals ---------------------------------------------------------------------------
     def _show_problems(self, problems: dict[str, str]) -> None:
-        for key, error in (("ftp_w", self.ftp_error), ("weight_kg", self.weight_error)):
+        """Each field's problem under it (or none); the first bad field gets the focus."""
+        errors = (("ftp_w", self.ftp_error), ("weight_kg", self.weight_error))
+        for key, error in errors:
             if key in problems:
                 error.show_error(problems[key])
             else:
                 error.clear_error()
-        first = next(
-            (
-                e.field
-                for k, e in (("ftp_w", self.ftp_error), ("weight_kg", self.weight_error))
-                if k in problems
-            ),
-            None,
-        )
+        first = next((error.field for key, error in errors if key in problems), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot(object)
     def _on_units_changed(self, units: object) -> None:
-        imperial = units == "imperial"
+        """Show the weight typed so far in the new units."""
         number = self.weight_field.number()
-        if number is not None and self.weight_unit.text() != ("lb" if imperial else "kg"):
-            converted = number / KG_PER_LB if imperial else number * KG_PER_LB
-            self.weight_field.set_number(round(converted, 1))
-        self.weight_unit.setText("lb" if imperial else "kg")
-        self.weight_field.setAccessibleName(
-            "Weight in pounds" if imperial else "Weight in kilograms"
-        )
+        if number is not None and self.weight_unit.text() != weight_unit(units):
+            converted = lb_from_kg(number) if units == "imperial" else kg_from_lb(number)
+            self.weight_field.set_number(converted)
+        self.weight_unit.setText(weight_unit(units))
+        self.weight_field.setAccessibleName(weight_field_name(units))
         self.weight_error.clear_error()
 
     def showEvent(self, event: QShowEvent) -> None:

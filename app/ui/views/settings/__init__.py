@@ -1,5 +1,7 @@
-"""The settings screen (moving here from app.ui.views.settings_view)."""
+"""The settings screen: one module per section (rider, zones, ERG, ride and ride screen,
+sync, data), the ride screen's tile picker, and the page that assembles, validates,
+applies and reverts them."""
 
-from app.ui.views.settings_view import SettingsView
+from app.ui.views.settings.page import SettingsView
 
 __all__ = ["SettingsView"]
