@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         )
         save("library-drop.png")
-        window._show_drop_overlay(False)
+        window._drop_target.show_overlay(False)
         view.select_entry(selected.id)
 
         # 2. ride in progress, in the middle of the hardest interval of the middle third

@@ -13,18 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDragLeaveEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QPaintEvent,
-    QResizeEvent,
-)
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui.screens import SCREENS, Screen
@@ -43,7 +36,7 @@ if TYPE_CHECKING:  # the ride side (runtime, numpy, pyqtgraph) loads with the fi
     from app.ui.sync_chrome import SyncChrome
     from app.ui.views.ride import RideView
     from app.ui.views.summary_view import SummaryView
-    from app.ui.widgets.drop_overlay import DropOverlay
+    from app.ui.widgets.drop_overlay import FileDropTarget
     from app.ui.widgets.resume_prompt import ResumePrompt
 
 log = logging.getLogger(__name__)
@@ -65,7 +58,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 640)
         self._painted = self._ready_sent = self._finished = False
-        self._drop_overlay: DropOverlay | None = None
+        self._drop_target: FileDropTarget | None = None
         self._ride_view: RideView | None = None
         self._summary_view: SummaryView | None = None
         self._screens = {s.name: s for s in SCREENS if s.available(services)}
@@ -130,7 +123,9 @@ class MainWindow(QMainWindow):
         for name, number in self.sidebar.shortcut_numbers.items():
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda n=name: self.show_page(n))
-        self.setAcceptDrops(True)
+        from app.ui.widgets.drop_overlay import FileDropTarget
+
+        self._drop_target = FileDropTarget(self, self.pages, self._import_dropped)
         self._setup_help()
         self.crash_notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         if self.services.crash_hook is not None:
@@ -424,57 +419,21 @@ class MainWindow(QMainWindow):
         self.nav_ride.setChecked(True)
 
     # -- drag and drop: workout files and folders are imported ---------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        from app.ui.widgets.drop_overlay import local_paths
-
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-            self._show_drop_overlay(True)
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        from app.ui.widgets.drop_overlay import local_paths
-
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self._show_drop_overlay(False)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        from app.ui.widgets.drop_overlay import local_paths
-
-        self._show_drop_overlay(False)
-        paths = local_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
+    def _import_dropped(self, paths: list[Path]) -> None:
         if not self.ride_active:
             self.show_library()
         self.library_view.import_paths(paths)
         what = paths[0].name if len(paths) == 1 else f"{len(paths)} items"
         self.statusBar().showMessage(f"Importing {what}…", 5_000)
 
-    def _show_drop_overlay(self, shown: bool) -> None:
-        if shown and self._drop_overlay is None:
-            from app.ui.widgets.drop_overlay import DropOverlay
-
-            self._drop_overlay = DropOverlay(self.pages.parentWidget() or self)
-        if self._drop_overlay is not None:
-            self._drop_overlay.cover(self.pages.geometry(), shown)
-
     @property
     def drop_overlay_visible(self) -> bool:
-        return self._drop_overlay is not None and self._drop_overlay.isVisible()
+        return self._drop_target is not None and self._drop_target.overlay_visible
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.drop_overlay_visible:
-            self._show_drop_overlay(True)
+        if self._drop_target is not None:
+            self._drop_target.follow_resize()
 
     # -- readiness (cold-start benchmark) and shutdown -----------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -10,6 +9,8 @@ from typing import TYPE_CHECKING
 from app.services.devices import VIRTUAL_SCAN_TIMEOUT_S, BleBackend
 
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from app.core.ports import TrainerLink, TrainerReading
     from app.infra.ble.remembered import RememberedDevice, RememberedDevices
     from app.infra.ble.scanner import FoundDevice

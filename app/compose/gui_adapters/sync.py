@@ -8,13 +8,14 @@ plain sentences the screens show as they are.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from app.compose.sync import SyncStack
     from app.core.sync.models import StatusSummary
     from app.core.sync.ports import TokenStore
@@ -48,7 +49,17 @@ class GuiSync:
         self._stack: SyncStack | None = None
         self._last: SyncStatus | None = None
         self._lock = threading.Lock()
-        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sync-ui")
+        self._pool_made: concurrent.futures.ThreadPoolExecutor | None = None
+
+    @property
+    def _pool(self) -> concurrent.futures.ThreadPoolExecutor:
+        """Made on the first account action: `concurrent.futures` is not needed to start."""
+        with self._lock:
+            if self._pool_made is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool_made = ThreadPoolExecutor(1, thread_name_prefix="sync-ui")
+            return self._pool_made
 
     @property
     def stack(self) -> SyncStack:
@@ -147,6 +158,7 @@ class GuiSync:
 
     def close(self) -> bool:
         """True when no sync is left running (so the library may be closed)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool_made is not None:
+            self._pool_made.shutdown(wait=False, cancel_futures=True)
         stack = self._stack
         return stack.close() if stack is not None else True
