@@ -249,11 +249,14 @@ class PlaintextFileTokenStore:
                 if os.name == "posix" and mode & 0o077:
                     log.warning("token file was readable by others; restricting it to 0600")
                     os.chmod(self.path, 0o600)
-                text = self.path.read_text("utf-8")
+                text = self.path.read_bytes().decode("utf-8")
             except FileNotFoundError:
                 return None
             except OSError as exc:
                 log.warning("token file unreadable: %s", exc.strerror or type(exc).__name__)
+                return None
+            except UnicodeDecodeError:
+                log.warning("the token file is not text; sign in again")
                 return None
             try:
                 return token_from_storage_json(text)

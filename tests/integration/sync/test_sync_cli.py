@@ -152,3 +152,23 @@ def test_sync_once_with_the_server_gone(tmp_path):
     assert "refuses connections" in result.stdout and "1 ride is waiting" in result.stdout
     status = run([*SYNC, "status"], env)
     assert status.returncode == 0 and "1 waiting" in status.stdout
+
+
+def test_a_damaged_token_file_means_sign_in_needed_and_signout_still_works(tmp_path):
+    env = env_for(tmp_path)
+    folder = tmp_path / "fw"
+    folder.mkdir()
+    (folder / "settings.json").write_text(
+        json.dumps({"server_url": "http://127.0.0.1:9", "token_storage": "plaintext"})
+    )
+    token_file = folder / "token-plaintext.json"
+    token_file.write_bytes(b"\xff\xfe\x00not utf-8 \x9c")
+    token_file.chmod(0o600)
+    status = run([*SYNC, "status", "--json", "--no-network"], env)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["state"] == "sign_in_needed"
+    assert "Traceback" not in status.stderr
+    signout = run([*SYNC, "signout"], env)
+    assert signout.returncode == 0, signout.stderr
+    assert "Traceback" not in signout.stderr
+    assert not token_file.exists()
