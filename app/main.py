@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli.exits import EXIT_FAILURE, EXIT_USAGE, UsageError
+from app.cli.exits import EXIT_FAILURE, EXIT_USAGE, CommandFailed, UsageError
 from app.cli.parser import COMMANDS, app_parser, full_parser
 
 
@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"freewheel: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandFailed as exc:
+        print(f"freewheel: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
     except BrokenPipeError:  # `freewheel ... | head`: the reader left; not an error to report

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from app.cli.exits import EXIT_FAILURE
 from app.compose.gui import run_desktop
 from app.compose.options import BleBackend, GuiOptions
 
@@ -18,4 +20,10 @@ def gui_options(args: argparse.Namespace) -> GuiOptions:
 
 
 def gui_command(args: argparse.Namespace) -> int:
-    return run_desktop(gui_options(args))
+    from app.services.data_folder import FolderInUse
+
+    try:
+        return run_desktop(gui_options(args))
+    except FolderInUse as exc:
+        print(f"freewheel: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -52,8 +52,8 @@ def _speed(text: str) -> str | float:
 
 
 def ride_command(args: argparse.Namespace) -> int:
-    from app.compose.options import TrainerSource
-    from app.compose.ride import DEFAULT_FTP_W, build_ride_stack, make_clock
+    from app.cli.claims import claimed
+    from app.compose.ride import DEFAULT_FTP_W
     from app.infra.paths import app_paths
 
     paths = app_paths(args.data_dir)
@@ -65,6 +65,14 @@ def ride_command(args: argparse.Namespace) -> int:
     speed = _speed(args.speed)
     if args.virtual_ble and (speed == "max" or float(speed) > MAX_VIRTUAL_BLE_SPEED):
         raise UsageError("--virtual-ble runs the devices in real time: use --speed 20 or less")
+    with claimed(paths):
+        return _ride(args, paths, ftp_w, speed)
+
+
+def _ride(args: argparse.Namespace, paths: AppPaths, ftp_w: float, speed: str | float) -> int:
+    from app.compose.options import TrainerSource
+    from app.compose.ride import build_ride_stack, make_clock
+
     interrupted = _interrupted_ride(paths) if args.resume else None
     workout = None if interrupted is not None else _workout(paths, args.workout)
     source = TrainerSource.VIRTUAL_BLE if args.virtual_ble else TrainerSource.SIMULATED

@@ -67,9 +67,18 @@ def _print_status(status: SyncStatus, as_json: bool) -> None:
 
 
 def sync_command(args: argparse.Namespace) -> int:
-    from app.core.sync.status import SyncState
+
+    from app.cli.claims import claimed
+    from app.infra.paths import app_paths
 
     _configure_logging(args.verbose)
+    with claimed(app_paths(getattr(args, "data_dir", None))):
+        return _sync(args)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from app.core.sync.status import SyncState
+
     stack = _stack(args, interval_s=max(args.interval, 1.0))
     try:
         if args.once:

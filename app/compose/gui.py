@@ -38,18 +38,23 @@ SIM_TRAINER_NAME = "Freewheel Sim Trainer"
 
 
 def run_desktop(options: GuiOptions) -> int:
-    """Open the window and run until it closes; the exit code."""
+    """Open the window and run until it closes; the exit code. The data folder is held
+    for the whole session: a second app or headless ride on it exits at once."""
     # Until the window is ready, everything created (Qt, the UI modules, the library) stays
     # for the whole session: no point collecting garbage among it. run_gui turns collection
     # back on once the window has painted.
-    gc.disable()
-    from app.ui.app import run_gui
+    from app.infra.paths import app_paths
+    from app.services.data_folder import claim_data_folder
 
-    services, close = build_gui_services(options)
-    try:
-        code = run_gui(services, sys.argv[:1])
-    finally:
-        close()
+    with claim_data_folder(app_paths(options.data_dir)):  # raises FolderInUse
+        gc.disable()
+        from app.ui.app import run_gui
+
+        services, close = build_gui_services(options)
+        try:
+            code = run_gui(services, sys.argv[:1])
+        finally:
+            close()
     return code if code is not None else 0
 
 
