@@ -28,6 +28,11 @@ def add_parsers(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentP
         help="keep the token in a plain file readable only by you (when no keyring works)",
     )
     signin.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="without a keyring, keep the sign-in only until this command ends",
+    )
+    signin.add_argument(
         "--allow-insecure-http",
         action="store_true",
         help="allow a plain http:// server that is not on this computer",
@@ -69,6 +74,7 @@ def signin_command(args: argparse.Namespace) -> int:
             paths, raw_server, args.email, _password(args.email),
             device_name=args.device_name or "", remember_in_file=args.remember_in_file,
             allow_insecure_http=args.allow_insecure_http,
+            memory_only_ok=args.memory_only,
         )  # fmt: skip
     except ValueError as exc:  # a server URL that cannot be used
         raise UsageError(str(exc)) from None

@@ -27,6 +27,7 @@ __all__ = [
     "SignInFailed",
     "SignedIn",
     "SignedOut",
+    "TokenNotKept",
     "check_connection",
     "configured_server",
     "open_tokens",
@@ -40,6 +41,10 @@ log = logging.getLogger(__name__)
 
 class SignInFailed(Exception):
     """Sign-in did not happen; the message says why in plain words."""
+
+
+class TokenNotKept(SignInFailed):
+    """The server said yes, but nothing here can keep the token past this process."""
 
 
 class NoServer(LookupError):
@@ -86,11 +91,14 @@ def sign_in(
     device_name: str = "",
     remember_in_file: bool = False,
     allow_insecure_http: bool = False,
+    memory_only_ok: bool = True,
 ) -> SignedIn:
     """Sign in; keep the token (keyring, or the opted-in file) and the server's URL.
     Raises ValueError for a URL that cannot be used, SignInFailed when the server says no
-    or cannot be reached."""
-    from app.core.auth.token import Secret
+    or cannot be reached, TokenNotKept when no keyring works and the caller cannot live
+    with a sign-in kept in memory (`memory_only_ok=False`, e.g. a command that ends at
+    once): the token is then revoked, not left valid on the server."""
+    from app.core.auth.token import Secret, TokenStorage
     from app.infra.http.backend import normalize_server_url
     from app.infra.keystore import PLAINTEXT_TOKEN_FILE, PlaintextFileTokenStore, open_token_store
     from app.infra.sync_store import update_sync_settings
@@ -101,6 +109,14 @@ def sign_in(
     paths.ensure()
     tokens = open_token_store(paths.config_dir, plaintext_opt_in=remember_in_file)
     tokens.save(token.for_server(server))
+    if tokens.storage is TokenStorage.MEMORY_ONLY and not memory_only_ok:
+        tokens.clear()
+        _revoke(server, token)
+        raise TokenNotKept(
+            "no system keyring is available, so the sign-in cannot be kept; set up a "
+            "keyring (e.g. gnome-keyring), or sign in with --remember-in-file (a file only "
+            "you can read) or --memory-only (until this command ends)."
+        )
     if not remember_in_file:  # an earlier opt-in file goes when the rider opts out
         PlaintextFileTokenStore(paths.config_dir / PLAINTEXT_TOKEN_FILE).clear()
     update_sync_settings(
@@ -110,6 +126,17 @@ def sign_in(
     )
     token_file = paths.config_dir / PLAINTEXT_TOKEN_FILE if remember_in_file else None
     return SignedIn(token, tokens, server, token_file)
+
+
+def _revoke(server: str, token: Token) -> None:
+    from app.core.sync.errors import BackendError
+    from app.infra.http.backend import BackendClient
+
+    try:
+        with BackendClient(server, lambda: token) as client:
+            client.sign_out()
+    except BackendError as exc:  # it expires on its own; nothing on this computer keeps it
+        log.info("the token that could not be kept was not revoked: %s", exc)
 
 
 def _ask_for_token(server: str, email: str, password: Secret, device: str) -> Token:

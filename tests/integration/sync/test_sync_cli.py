@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -105,9 +106,34 @@ def test_signin_sync_status_signout_with_the_plaintext_opt_in(server, tmp_path):
     assert json.loads(fw("status", "--json", "--no-network").stdout)["state"] == "sign_in_needed"
 
 
-def test_without_a_keyring_the_sign_in_lives_only_in_memory(server, tmp_path):
+def _live_tokens(server) -> int:
+    with sqlite3.connect(server.db) as db:
+        return int(db.execute("SELECT COUNT(*) FROM tokens WHERE revoked = 0").fetchone()[0])
+
+
+def test_without_a_keyring_signin_is_an_error_and_the_token_it_cannot_keep_is_revoked(
+    server, tmp_path
+):
     env = env_for(tmp_path)
-    result = run([*SYNC, "signin", "--server", server.url, "--email", EMAIL, "--json"], env)
+    before = _live_tokens(server)
+    result = run([*SYNC, "signin", "--server", server.url, "--email", EMAIL], env)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "freewheel: cannot sign in: no system keyring is available, so the sign-in cannot be "
+        "kept; set up a keyring (e.g. gnome-keyring), or sign in with --remember-in-file (a "
+        "file only you can read) or --memory-only (until this command ends)."
+    ]
+    assert _live_tokens(server) == before
+    status = json.loads(run([*SYNC, "status", "--json", "--no-network"], env).stdout)
+    assert status["state"] == "sign_in_needed"
+
+
+def test_without_a_keyring_memory_only_is_the_riders_choice(server, tmp_path):
+    env = env_for(tmp_path)
+    result = run(
+        [*SYNC, "signin", "--server", server.url, "--email", EMAIL, "--memory-only", "--json"], env
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["token_state"] == "memory only"
     assert "no system keyring" in result.stderr
